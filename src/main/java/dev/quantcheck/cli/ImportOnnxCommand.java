@@ -19,9 +19,10 @@ import java.util.concurrent.Callable;
 @Command(name = "import-onnx",
         mixinStandardHelpOptions = true,
         description = {
-                "Turns a BERT ONNX export into a Hugging Face-layout model folder (model.safetensors in fp32,",
-                "config.json derived from the graph, tokenizer and sentence-transformers pooling files).",
-                "Without --onnx, imports the built-in all-MiniLM-L6-v2 from its Maven artifact."})
+                "Turn a BERT ONNX export into a Hugging Face-layout model folder.",
+                "Writes model.safetensors (fp32, Hugging Face names, [out, in] Linear weights), a config.json",
+                "derived from the graph, the tokenizer and sentence-transformers pooling files. Without --onnx,",
+                "imports the built-in all-MiniLM-L6-v2 from its Maven artifact."})
 final class ImportOnnxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
