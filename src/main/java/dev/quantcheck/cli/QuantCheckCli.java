@@ -14,6 +14,7 @@ import java.io.PrintWriter;
         description = "Prove that a quantized encoder model is still the model you shipped.",
         subcommands = {
                 ImportOnnxCommand.class,
+                ConvertCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class QuantCheckCli implements Runnable {

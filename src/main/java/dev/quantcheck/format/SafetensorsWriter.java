@@ -94,6 +94,11 @@ public final class SafetensorsWriter {
         return this;
     }
 
+    /** The names of the tensors added so far, sorted. */
+    public java.util.SortedSet<String> names() {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(tensors.keySet()));
+    }
+
     /** Total bytes of tensor data added so far. */
     public long tensorBytes() {
         return tensors.values().stream().mapToLong(p -> p.data.remaining()).sum();

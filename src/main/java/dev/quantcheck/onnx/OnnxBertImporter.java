@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.quantcheck.format.AtomicFiles;
+import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.format.DType;
 import dev.quantcheck.format.SafetensorsWriter;
 
@@ -19,10 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +112,7 @@ public final class OnnxBertImporter {
         BertGraph bert = BertGraph.analyse(model);
         BertConfig config = bert.config();
         TokenizerInfo tokenizer = TokenizerInfo.parse(tokenizerBytes, tokenizerSource, config.vocabSize());
-        String onnxSha = sha256(onnx.duplicate());
+        String onnxSha = ContentHash.ofBytes(onnx);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("importer", OnnxBertImporter.class.getName());
@@ -125,7 +123,7 @@ public final class OnnxBertImporter {
         metadata.put("onnx_ir_version", model.irVersion());
         metadata.put("onnx_producer", (model.producerName() + " " + model.producerVersion()).trim());
         metadata.put("source_tokenizer", tokenizerFileName);
-        metadata.put("source_tokenizer_sha256", sha256(ByteBuffer.wrap(tokenizerBytes)));
+        metadata.put("source_tokenizer_sha256", ContentHash.ofBytes(ByteBuffer.wrap(tokenizerBytes)));
         Map<String, String> sources = new TreeMap<>();
         for (BertGraph.Weight w : bert.weights()) {
             sources.put(w.name(), w.source().name() + (w.transpose() ? " (transposed)" : ""));
@@ -209,16 +207,6 @@ public final class OnnxBertImporter {
 
     static void writeJson(Path file, Object value) throws IOException {
         Files.writeString(file, PRETTY.writeValueAsString(value) + "\n");
-    }
-
-    static String sha256(ByteBuffer bytes) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     // ---------------------------------------------------------------- tokenizer.json

@@ -222,7 +222,7 @@ class OnnxBertImporterTest {
 
     @Test
     void theImportIsRecordedWithTheSourceHashAndOpset() throws IOException {
-        String sha = OnnxBertImporter.sha256(ByteBuffer.wrap(RealMiniLm.files().onnx()));
+        String sha = dev.quantcheck.format.ContentHash.ofBytes(ByteBuffer.wrap(RealMiniLm.files().onnx()));
         JsonNode meta = json("import_metadata.json");
         assertThat(meta.path("source_onnx").asText()).isEqualTo("all-minilm-l6-v2.onnx");
         assertThat(meta.path("source_onnx_sha256").asText()).isEqualTo(sha).hasSize(64);
