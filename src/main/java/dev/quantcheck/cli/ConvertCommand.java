@@ -138,10 +138,10 @@ final class ConvertCommand implements Callable<Integer> {
         }
         out.printf("  %s%d-bit affine, group %d, %s scales, %s rounding%n", m.fake() ? "FAKE (v1 bug reproduced) " : "",
                 m.bits(), m.groupSize(), m.dtype(), m.rounding());
-        out.printf("  size: %.1f MB -> %.1f MB (compression %.2fx)", m.originalSizeMb(), m.actualSizeMb(),
+        out.printf("  size: %.2f MB -> %.2f MB (compression %.2fx)", m.originalSizeMb(), m.actualSizeMb(),
                 m.compressionRatio());
         if (m.targetSizeMb() != null) {
-            out.printf("; target %.1f MB, %.2fx of it (%s)", m.targetSizeMb(), m.sizeAccuracyRatio(),
+            out.printf("; target %.2f MB, %.2fx of it (%s)", m.targetSizeMb(), m.sizeAccuracyRatio(),
                     m.sizeAccuracyRatio() <= 1 ? "meets the target" : "MISSES the target");
         }
         out.println();

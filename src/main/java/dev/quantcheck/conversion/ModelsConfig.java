@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -94,7 +95,13 @@ public final class ModelsConfig {
 
     private static String describe(Path file, JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        String where = file + (at != null && at.getLineNr() > 0 ? ", line " + at.getLineNr() : "");
+        int line = at == null ? -1 : at.getLineNr();
+        if (e instanceof UnrecognizedPropertyException u) {
+            // records are read whole before unknown keys are reported, so Jackson's location is the end of the
+            // entry; the key itself is on the last line up to there that spells it
+            line = lineOfKey(file, u.getPropertyName(), line);
+        }
+        String where = file + (line > 0 ? ", line " + line : "");
         if (e instanceof UnrecognizedPropertyException u) {
             Collection<Object> known = u.getKnownPropertyIds();
             return where + ": unknown key '" + u.getPropertyName() + "'" + path(u)
@@ -106,6 +113,21 @@ public final class ModelsConfig {
         }
         return where + ": " + firstLine(message) + (e instanceof JsonMappingException m ? path(m) : "")
                 + ". Fix: write the value with the type shown in config/models.yaml's comment";
+    }
+
+    private static int lineOfKey(Path file, String key, int before) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            Pattern spelled = Pattern.compile("(^|[\\s{,-])" + Pattern.quote(key) + "\\s*:");
+            for (int i = Math.min(before > 0 ? before : lines.size(), lines.size()); i >= 1; i--) {
+                if (spelled.matcher(lines.get(i - 1)).find()) {
+                    return i;
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Jackson's line
+        }
+        return before;
     }
 
     private static String path(JsonMappingException e) {
