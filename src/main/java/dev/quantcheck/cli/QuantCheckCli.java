@@ -15,6 +15,7 @@ import java.io.PrintWriter;
         subcommands = {
                 ImportOnnxCommand.class,
                 ConvertCommand.class,
+                InspectCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class QuantCheckCli implements Runnable {
