@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 ImportOnnxCommand.class,
                 ConvertCommand.class,
                 InspectCommand.class,
+                EmbedCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class QuantCheckCli implements Runnable {

@@ -1,0 +1,128 @@
+package dev.quantcheck.inference;
+
+import dev.quantcheck.format.Architecture;
+import dev.quantcheck.format.ModelDirectory;
+import dev.quantcheck.format.ModelDirectoryException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every weight of a BERT or DistilBERT encoder, resident as stored (packed when quantized), under one set of roles
+ * whatever the architecture's names.
+ */
+final class EncoderWeights {
+    /** One transformer layer. */
+    record Layer(LinearWeight query, float[] queryBias, LinearWeight key, float[] keyBias,
+                 LinearWeight value, float[] valueBias, LinearWeight attentionOut, float[] attentionOutBias,
+                 float[] attentionNormWeight, float[] attentionNormBias,
+                 LinearWeight ffnIn, float[] ffnInBias, LinearWeight ffnOut, float[] ffnOutBias,
+                 float[] ffnNormWeight, float[] ffnNormBias) {
+    }
+
+    final LinearWeight wordEmbeddings;
+    final LinearWeight positionEmbeddings;
+    /** Null for DistilBERT, which has no token types. */
+    final LinearWeight tokenTypeEmbeddings;
+    final float[] embeddingNormWeight;
+    final float[] embeddingNormBias;
+    final List<Layer> layers;
+
+    private EncoderWeights(LinearWeight word, LinearWeight position, LinearWeight tokenType, float[] normWeight,
+                           float[] normBias, List<Layer> layers) {
+        this.wordEmbeddings = word;
+        this.positionEmbeddings = position;
+        this.tokenTypeEmbeddings = tokenType;
+        this.embeddingNormWeight = normWeight;
+        this.embeddingNormBias = normBias;
+        this.layers = List.copyOf(layers);
+    }
+
+    static EncoderWeights load(ModelDirectory model) throws IOException {
+        Loader l = new Loader(model, model.weightPrefix());
+        String e = "embeddings.";
+        LinearWeight tokenType = model.architecture() == Architecture.BERT
+                ? l.linear(e + "token_type_embeddings") : null;
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < model.config().numLayers(); i++) {
+            layers.add(model.architecture() == Architecture.BERT ? bertLayer(l, i) : distilBertLayer(l, i));
+        }
+        return new EncoderWeights(l.linear(e + "word_embeddings"), l.linear(e + "position_embeddings"), tokenType,
+                l.norm(e + "LayerNorm", true), l.norm(e + "LayerNorm", false), layers);
+    }
+
+    private static Layer bertLayer(Loader l, int i) throws IOException {
+        String p = "encoder.layer." + i + ".";
+        return new Layer(
+                l.linear(p + "attention.self.query"), l.bias(p + "attention.self.query"),
+                l.linear(p + "attention.self.key"), l.bias(p + "attention.self.key"),
+                l.linear(p + "attention.self.value"), l.bias(p + "attention.self.value"),
+                l.linear(p + "attention.output.dense"), l.bias(p + "attention.output.dense"),
+                l.norm(p + "attention.output.LayerNorm", true), l.norm(p + "attention.output.LayerNorm", false),
+                l.linear(p + "intermediate.dense"), l.bias(p + "intermediate.dense"),
+                l.linear(p + "output.dense"), l.bias(p + "output.dense"),
+                l.norm(p + "output.LayerNorm", true), l.norm(p + "output.LayerNorm", false));
+    }
+
+    private static Layer distilBertLayer(Loader l, int i) throws IOException {
+        String p = "transformer.layer." + i + ".";
+        return new Layer(
+                l.linear(p + "attention.q_lin"), l.bias(p + "attention.q_lin"),
+                l.linear(p + "attention.k_lin"), l.bias(p + "attention.k_lin"),
+                l.linear(p + "attention.v_lin"), l.bias(p + "attention.v_lin"),
+                l.linear(p + "attention.out_lin"), l.bias(p + "attention.out_lin"),
+                l.norm(p + "sa_layer_norm", true), l.norm(p + "sa_layer_norm", false),
+                l.linear(p + "ffn.lin1"), l.bias(p + "ffn.lin1"),
+                l.linear(p + "ffn.lin2"), l.bias(p + "ffn.lin2"),
+                l.norm(p + "output_layer_norm", true), l.norm(p + "output_layer_norm", false));
+    }
+
+    /** Bytes resident: every weight as stored plus the float vectors. */
+    long residentBytes() {
+        long total = wordEmbeddings.residentBytes() + positionEmbeddings.residentBytes()
+                + (tokenTypeEmbeddings == null ? 0 : tokenTypeEmbeddings.residentBytes())
+                + 4L * (embeddingNormWeight.length + embeddingNormBias.length);
+        for (Layer layer : layers) {
+            for (LinearWeight w : new LinearWeight[] {layer.query(), layer.key(), layer.value(), layer.attentionOut(),
+                    layer.ffnIn(), layer.ffnOut()}) {
+                total += w.residentBytes();
+            }
+            for (float[] v : new float[][] {layer.queryBias(), layer.keyBias(), layer.valueBias(),
+                    layer.attentionOutBias(), layer.attentionNormWeight(), layer.attentionNormBias(),
+                    layer.ffnInBias(), layer.ffnOutBias(), layer.ffnNormWeight(), layer.ffnNormBias()}) {
+                total += 4L * v.length;
+            }
+        }
+        return total;
+    }
+
+    /** Looks weights up under the model's prefix, with errors that name the missing tensor. */
+    private record Loader(ModelDirectory model, String prefix) {
+        LinearWeight linear(String module) throws IOException {
+            require(module + ".weight");
+            return LinearWeights.load(model, prefix + module);
+        }
+
+        float[] bias(String module) throws IOException {
+            return model.weights().floats(require(module + ".bias"));
+        }
+
+        /** LayerNorm weight (gamma) or bias (beta), under either naming. */
+        float[] norm(String module, boolean weight) throws IOException {
+            String modern = module + (weight ? ".weight" : ".bias");
+            String legacy = module + (weight ? ".gamma" : ".beta");
+            return model.weights().floats(require(model.weights().contains(prefix + modern) ? modern : legacy));
+        }
+
+        private String require(String name) throws ModelDirectoryException {
+            String full = prefix + name;
+            if (!model.weights().contains(full)) {
+                throw new ModelDirectoryException(model.path().resolve("model.safetensors"), "the tensor '" + full
+                        + "' is missing", "use the complete weights of a " + model.architecture().modelType()
+                        + " model (Hugging Face names)");
+            }
+            return full;
+        }
+    }
+}
