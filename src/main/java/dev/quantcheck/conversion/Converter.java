@@ -47,23 +47,39 @@ public final class Converter {
     private Converter() {
     }
 
+    /** What to do when the output folder already holds a complete conversion. */
+    public enum Existing {
+        /** Keep it when it was made from the same source with the same options; otherwise fail (the CLI default). */
+        KEEP_OR_FAIL,
+        /** Keep it when it was made the same way; otherwise replace it (what a test that declares a model wants). */
+        KEEP_OR_REPLACE,
+        /** Always convert again ({@code --no-skip}). */
+        REPLACE
+    }
+
+    /** {@link #convert(Path, Path, ConversionOptions, Existing)}: {@code REPLACE} when true, else {@code KEEP_OR_FAIL}. */
+    public static ConversionResult convert(Path source, Path output, ConversionOptions options,
+                                           boolean replaceExisting) throws IOException {
+        return convert(source, output, options, replaceExisting ? Existing.REPLACE : Existing.KEEP_OR_FAIL);
+    }
+
     /**
-     * Converts {@code source} into {@code output}. With {@code replaceExisting} false, an existing complete output
-     * made from the same source with the same options is kept and returned as skipped; one made differently is an
-     * error, so that a stale model is never mistaken for a fresh one.
+     * Converts {@code source} into {@code output}. An existing complete output made from the same source with the
+     * same options is kept (and returned as skipped) unless {@code existing} is {@code REPLACE}; one made
+     * differently fails with {@code KEEP_OR_FAIL}, so that a stale model is never mistaken for a fresh one.
      *
      * @throws IllegalArgumentException for options that cannot apply to this model (an override naming no layer,
      *                                  a group size that does not divide a layer the override asks to quantize)
      * @throws IOException              when the source is unreadable or already quantized, or the output cannot be
      *                                  written (nothing is left half-written)
      */
-    public static ConversionResult convert(Path source, Path output, ConversionOptions options,
-                                           boolean replaceExisting) throws IOException {
+    public static ConversionResult convert(Path source, Path output, ConversionOptions options, Existing existing)
+            throws IOException {
         String sourceHash = ContentHash.ofDirectory(source);
-        if (!replaceExisting && Files.exists(output.resolve(ModelDirectory.CONVERSION_METADATA))) {
-            ConversionResult existing = existingOutput(output, options, sourceHash);
-            if (existing != null) {
-                return existing;
+        if (existing != Existing.REPLACE && Files.exists(output.resolve(ModelDirectory.CONVERSION_METADATA))) {
+            ConversionResult kept = existingOutput(output, options, sourceHash, existing == Existing.KEEP_OR_FAIL);
+            if (kept != null) {
+                return kept;
             }
         }
         try (ModelDirectory model = ModelDirectory.open(source)) {
@@ -96,9 +112,13 @@ public final class Converter {
         }
     }
 
-    /** The existing output when it was made from this source with these options; null when there is none. */
-    private static ConversionResult existingOutput(Path output, ConversionOptions options, String sourceHash)
-            throws IOException {
+    /**
+     * The existing output when it was made from this source with these options; null when it should be made
+     * again (it is incomplete, only its recorded target size is stale, or it differs and {@code failIfDifferent}
+     * is false).
+     */
+    private static ConversionResult existingOutput(Path output, ConversionOptions options, String sourceHash,
+                                                   boolean failIfDifferent) throws IOException {
         JsonNode recorded;
         try (ModelDirectory existing = ModelDirectory.open(output)) {
             recorded = existing.conversionMetadata().orElseThrow();
@@ -106,6 +126,11 @@ public final class Converter {
             return null; // incomplete or corrupt: convert again
         }
         List<String> differences = ConversionMetadata.differences(recorded, options, sourceHash);
+        // a new target changes no weight, only the metadata: converting again is cheap and keeps it true
+        boolean onlyTarget = differences.size() == 1 && differences.get(0).startsWith("target size");
+        if (!differences.isEmpty() && (onlyTarget || !failIfDifferent)) {
+            return null;
+        }
         if (!differences.isEmpty()) {
             throw new IOException(output + " already holds a conversion made differently (" + String.join(", ",
                     differences) + "). Fix: pass --no-skip to replace it, or choose another --output");

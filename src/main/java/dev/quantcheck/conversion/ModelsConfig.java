@@ -207,6 +207,22 @@ public final class ModelsConfig {
                         + ". Fix: add an entry with bits: " + bits + " or choose one of those"));
     }
 
+    /**
+     * The original (float) model of the entries named {@code name}, whatever their bits: the reference that their
+     * conversions are compared with.
+     *
+     * @throws ModelsConfigException when there is no such entry or its entries name different sources
+     */
+    public Path originalOf(String name) throws IOException {
+        List<ModelEntry> named = models.stream().filter(m -> m.name().equals(name)).collect(Collectors.toList());
+        ModelEntry first = entry(name, named.isEmpty() ? null : named.get(0).bits());
+        if (named.stream().anyMatch(m -> !m.source().equals(first.source()))) {
+            throw new ModelsConfigException(file + " lists '" + name + "' with different sources. Fix: give each "
+                    + "source its own name");
+        }
+        return sourceOf(first);
+    }
+
     /** The source folder of an entry: the built-in MiniLM (imported on first need) or a path under home. */
     public Path sourceOf(ModelEntry entry) throws IOException {
         if (entry.source().startsWith(ModelEntry.BUILTIN_PREFIX)) {

@@ -1,0 +1,56 @@
+package dev.quantcheck.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Injects {@link Embeddings} of a corpus computed by the original, unquantized model through quantcheck's own
+ * encoder, or read from a golden file.
+ *
+ * <p>The model is {@link #model()} (the source of a {@code config/models.yaml} entry) or {@link #source()}. The
+ * corpus is {@link #corpus()} (a text file, one text per line), a column of {@link #tsv()}, or inline
+ * {@link #texts()}.
+ *
+ * <p>With {@link #golden()}, the embeddings are read from that file, which records the model's fingerprint, the
+ * tokenizer's hash, the pooling and the corpus hash; a mismatch is a configuration error, not a quality failure.
+ * Goldens are written only when {@code -Dquantcheck.updateGoldens=true} is set, never when {@code CI=true}.
+ *
+ * <pre>{@code
+ * @ReferenceEmbeddings(model = "all-minilm-l6-v2", tsv = "../shared/data/sts/sts-benchmark-test-part-a.tsv", column = 5)
+ * Embeddings reference;
+ * }</pre>
+ */
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface ReferenceEmbeddings {
+    /** A {@code config/models.yaml} entry whose source is the reference model. */
+    String model() default "";
+
+    /** A float model folder, or {@code builtin:all-minilm-l6-v2}. */
+    String source() default "";
+
+    /** A text file, one text per line (blank lines skipped). */
+    String corpus() default "";
+
+    /** A tab-separated file; {@link #column()} (0-based) holds the texts. */
+    String tsv() default "";
+
+    /** The TSV column of the texts (0-based). */
+    int column() default 0;
+
+    /** Texts given inline. */
+    String[] texts() default {};
+
+    /** Use at most this many distinct texts (0: all), in file order. */
+    int limit() default 0;
+
+    /** A golden file to read the embeddings from instead of computing them (JSON). */
+    String golden() default "";
+
+    /** The models file; default {@code config/models.yaml}. */
+    String config() default "";
+}

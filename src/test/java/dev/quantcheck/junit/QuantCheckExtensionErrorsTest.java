@@ -1,0 +1,126 @@
+package dev.quantcheck.junit;
+
+import dev.quantcheck.inference.Encoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+/** Misuse and goldens, run through JUnit's own engine test kit so that failures can be inspected. */
+class QuantCheckExtensionErrorsTest {
+    @TempDir
+    static Path dir;
+
+    static Path golden;
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty(GoldenFile.UPDATE_PROPERTY);
+        System.clearProperty("quantcheck.ci");
+    }
+
+    private static Events run(Class<?> testClass) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    }
+
+    static class WrongType {
+        @QuantizedModel(model = "all-minilm-l6-v2", bits = 8)
+        String model;
+
+        @Test
+        @ExtendWith(QuantCheckExtension.class)
+        void test() {
+        }
+    }
+
+    @Test
+    void aFieldOfAnUnsupportedTypeIsNamed() {
+        run(WrongType.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "@QuantizedModel on field WrongType.model of type String: declare it as Encoder, ModelUnderTest or Path"))));
+    }
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class TwoSources {
+        @QuantizedModel(model = "all-minilm-l6-v2", path = "models/mlx/x")
+        Encoder model;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void aModelWithTwoOriginsIsAConfigurationError() {
+        run(TwoSources.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "@QuantizedModel needs exactly one of path, model or source; it gives 2"))));
+    }
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class UsesGolden {
+        @Test
+        void test(@ReferenceEmbeddings(source = "builtin:all-minilm-l6-v2", texts = {"A man is playing a guitar."},
+                golden = "GOLDEN") Embeddings reference) {
+            assertThat(reference.vectors()[0]).hasSize(384);
+        }
+    }
+
+    /** The golden path is fixed in the annotation, so the test kit classes run in a working copy of it. */
+    private static Path goldenPath() {
+        return Path.of("GOLDEN");
+    }
+
+    @Test
+    void aMissingGoldenFailsAndSaysHowToCreateIt() throws Exception {
+        Files.deleteIfExists(goldenPath());
+        run(UsesGolden.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "does not exist. Create it by running this test once with -Dquantcheck.updateGoldens=true"))));
+    }
+
+    @Test
+    void goldensAreWrittenOnRequestThenReadAndRefusedInCi() throws Exception {
+        try {
+            System.setProperty("quantcheck.ci", "false");
+            System.setProperty(GoldenFile.UPDATE_PROPERTY, "true");
+            run(UsesGolden.class).assertStatistics(s -> s.succeeded(1));
+            assertThat(goldenPath()).exists();
+            assertThat(Files.readString(goldenPath())).contains("\"model_fingerprint\"", "\"corpus_sha256\"", "\"pooling\"");
+
+            System.clearProperty(GoldenFile.UPDATE_PROPERTY);
+            run(UsesGolden.class).assertStatistics(s -> s.succeeded(1));
+
+            System.setProperty("quantcheck.ci", "true");
+            System.setProperty(GoldenFile.UPDATE_PROPERTY, "true");
+            run(UsesGolden.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                    "refusing to write the golden"))));
+        } finally {
+            Files.deleteIfExists(goldenPath());
+        }
+    }
+
+    @Test
+    void aGoldenFromAnotherCorpusIsAConfigurationError() throws Exception {
+        try {
+            System.setProperty("quantcheck.ci", "false");
+            System.setProperty(GoldenFile.UPDATE_PROPERTY, "true");
+            run(UsesGolden.class);
+            System.clearProperty(GoldenFile.UPDATE_PROPERTY);
+            String text = Files.readString(goldenPath());
+            Files.writeString(goldenPath(), text.replaceFirst("\"corpus_sha256\" : \"[0-9a-f]+\"",
+                    "\"corpus_sha256\" : \"0000000000000000\""));
+            run(UsesGolden.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                    "was made from another corpus hash") && m.contains("configuration error, not a quality failure"))));
+        } finally {
+            Files.deleteIfExists(goldenPath());
+        }
+    }
+}
