@@ -17,6 +17,9 @@ import java.io.PrintWriter;
                 ConvertCommand.class,
                 InspectCommand.class,
                 EmbedCommand.class,
+                CompareCommand.class,
+                BenchCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class QuantCheckCli implements Runnable {

@@ -1,0 +1,100 @@
+package dev.quantcheck.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantcheck.QuantCheck;
+import dev.quantcheck.format.AtomicFiles;
+import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.metrics.Band;
+import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.metrics.TextResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code quantcheck compare}: how far a candidate model's embeddings are from a reference's. */
+@Command(name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Compare a candidate model's sentence embeddings with a reference model's on a corpus:",
+                "cosine (mean, min, percentiles), MSE, max abs difference, NaN/Inf, Spearman of pairwise",
+                "similarities (and of STS human scores), top-10 neighbour overlap, the band and the worst texts."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--reference", paramLabel = "DIR", required = true, description = "The original model folder.")
+    Path reference;
+
+    @Option(names = "--candidate", paramLabel = "DIR", required = true, description = "The converted model folder.")
+    Path candidate;
+
+    @Option(names = "--corpus", paramLabel = "FILE", description = "One text per line, or an STS Benchmark .tsv "
+            + "(default: ../shared/data/sts beside the project, when present).")
+    Path corpus;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "689",
+            description = "STS pairs to use from a .tsv (default ${DEFAULT-VALUE}).")
+    int maxPairs;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the metrics as JSON (results.json).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        CorpusFiles.Corpus texts = CorpusFiles.resolve(corpus, QuantCheck.home(), maxPairs);
+        EmbeddingComparison comparison = compare(reference, candidate, texts);
+        print(spec.commandLine().getOut(), comparison);
+        if (output != null) {
+            ObjectNode json = new ObjectMapper().createObjectNode();
+            json.put("reference", reference.toAbsolutePath().toString());
+            json.put("candidate", candidate.toAbsolutePath().toString());
+            json.put("corpus", texts.file().toAbsolutePath().toString());
+            json.setAll(comparison.toJson());
+            AtomicFiles.write(output, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            spec.commandLine().getOut().printf("Wrote %s%n", output);
+        }
+        return 0;
+    }
+
+    /** Embeds the corpus with both models and compares them. */
+    static EmbeddingComparison compare(Path reference, Path candidate, CorpusFiles.Corpus corpus) throws java.io.IOException {
+        float[][] r;
+        try (Encoder encoder = Encoder.load(reference)) {
+            r = encoder.embed(corpus.texts());
+        }
+        float[][] c;
+        try (Encoder encoder = Encoder.load(candidate)) {
+            c = encoder.embed(corpus.texts());
+        }
+        EmbeddingComparison comparison = EmbeddingComparison.of(corpus.texts(), r, c);
+        return corpus.hasPairs() ? comparison.withPairs(corpus.pairs(), corpus.humanScores()) : comparison;
+    }
+
+    static void print(PrintWriter out, EmbeddingComparison c) {
+        Band band = Band.of(c.meanCosine());
+        out.printf("Texts           %d%n", c.textCount());
+        out.printf("Cosine          mean %.5f  min %.5f  p01 %.5f  p50 %.5f%n", c.meanCosine(), c.minCosine(), c.p01(),
+                c.p50());
+        out.printf("MSE             %.3e%n", c.mse());
+        out.printf("Max abs diff    %.4f%n", c.maxAbsDiff());
+        out.printf("NaN / Inf       %d / %d%n", c.nanCount(), c.infCount());
+        out.printf("Spearman        %.5f (pairwise similarities, reference vs candidate)%n", c.spearman());
+        c.sts().ifPresent(s -> out.printf("STS Spearman    reference %.4f, candidate %.4f (%d pairs with human scores)%n",
+                s.reference(), s.candidate(), s.pairs()));
+        int k = Math.min(10, c.comparedCount() - 1);
+        if (k >= 1) {
+            out.printf("Top-%d overlap  %.4f%n", k, c.topKOverlap(k).mean());
+        }
+        out.printf("Band            %s%n", band.label());
+        out.println("Worst texts");
+        for (TextResult t : c.worst(5)) {
+            out.printf("  %.5f  %s%n", t.cosine(), t.text().length() > 90 ? t.text().substring(0, 87) + "..." : t.text());
+        }
+    }
+}

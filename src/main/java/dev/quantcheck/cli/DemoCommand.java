@@ -1,0 +1,224 @@
+package dev.quantcheck.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantcheck.QuantCheck;
+import dev.quantcheck.conversion.ConversionOptions;
+import dev.quantcheck.conversion.ConversionResult;
+import dev.quantcheck.conversion.Converter;
+import dev.quantcheck.conversion.ModelEntry;
+import dev.quantcheck.conversion.ModelsConfig;
+import dev.quantcheck.format.AtomicFiles;
+import dev.quantcheck.format.ModelDirectory;
+import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.inference.EncoderOptions;
+import dev.quantcheck.inference.ForwardTimer;
+import dev.quantcheck.inference.TokenBatch;
+import dev.quantcheck.inspection.InspectionReport;
+import dev.quantcheck.inspection.ModelInspector;
+import dev.quantcheck.inspection.ReportJson;
+import dev.quantcheck.metrics.Band;
+import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.models.BuiltinModels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code quantcheck demo}: the whole job on the built-in MiniLM, ending with the results table of the testing
+ * plan that started the project — for the deliberately fake 8-bit conversion, true 8-bit and true 4-bit.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run the whole job on the built-in all-MiniLM-L6-v2: import it, convert it at 8 and 4 bits and as",
+                "a fake 8-bit (the v1 bug), inspect the three, compare them with the original on a corpus, time",
+                "them, and print the testing plan's results table. Everything is written to a results folder."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corpus", paramLabel = "FILE", description = "One text per line, or an STS .tsv "
+            + "(default: ../shared/data/sts beside the project).")
+    Path corpus;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "300",
+            description = "STS pairs to compare on (default ${DEFAULT-VALUE}).")
+    int maxPairs;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Results folder (default: results/demo).")
+    Path results;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10",
+            description = "Timed forward passes per model (default ${DEFAULT-VALUE}; quick timings, not JMH).")
+    int iterations;
+
+    /** One column of the results table. */
+    private record Row(String label, Path model, ConversionResult conversion, InspectionReport inspection,
+                       EmbeddingComparison comparison, ForwardTimer.Timing timing, Double targetMb) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path folder = results != null ? results : QuantCheck.home().resolve("results").resolve("demo");
+        int step = 0;
+        int steps = 6;
+
+        progress(out, ++step, steps, "Importing all-MiniLM-L6-v2 from its Maven artifact");
+        Path original = BuiltinModels.miniLm();
+        out.printf("        %s%n", original);
+
+        progress(out, ++step, steps, "Converting: 8-bit, 4-bit (config/models.yaml) and a fake 8-bit (the v1 bug)");
+        ModelsConfig config = ModelsConfig.loadDefault();
+        ModelEntry q8 = config.entry(BuiltinModels.MINILM, 8);
+        ModelEntry q4 = config.entry(BuiltinModels.MINILM, 4);
+        Path mlx = BuiltinModels.modelsRoot().resolve("mlx");
+        ConversionResult fake = convert(out, original, mlx.resolve(q8.outputName() + "-fake"),
+                q8.conversionOptions().withFake(true));
+        ConversionResult c8 = convert(out, original, mlx.resolve(q8.outputName()), q8.conversionOptions());
+        ConversionResult c4 = convert(out, original, mlx.resolve(q4.outputName()), q4.conversionOptions());
+
+        progress(out, ++step, steps, "Inspecting the three conversions");
+        List<Row> rows = new ArrayList<>();
+        String[] labels = {"fake 8-bit (v1)", "true 8-bit", "true 4-bit"};
+        ConversionResult[] conversions = {fake, c8, c4};
+        Double[] targets = {q8.targetSizeMb(), q8.targetSizeMb(), q4.targetSizeMb()};
+        for (int i = 0; i < 3; i++) {
+            InspectionReport report;
+            try (ModelDirectory model = ModelDirectory.open(conversions[i].output())) {
+                report = ModelInspector.inspect(model);
+            }
+            out.printf("        %-16s %s%n", labels[i], report.verdictLine());
+            rows.add(new Row(labels[i], conversions[i].output(), conversions[i], report, null, null, targets[i]));
+        }
+
+        CorpusFiles.Corpus texts = CorpusFiles.resolve(corpus, QuantCheck.home(), maxPairs);
+        progress(out, ++step, steps, "Comparing with the original on " + texts.texts().size() + " texts from "
+                + texts.file().getFileName());
+        float[][] reference;
+        ForwardTimer.Timing originalTiming;
+        try (Encoder encoder = Encoder.load(original, EncoderOptions.defaults())) {
+            reference = encoder.embed(texts.texts());
+            originalTiming = time(encoder, texts);
+        }
+        List<Row> compared = new ArrayList<>();
+        for (Row row : rows) {
+            try (Encoder encoder = Encoder.load(row.model(), EncoderOptions.defaults())) {
+                EmbeddingComparison comparison = EmbeddingComparison.of(texts.texts(), reference,
+                        encoder.embed(texts.texts()));
+                if (texts.hasPairs()) {
+                    comparison = comparison.withPairs(texts.pairs(), texts.humanScores());
+                }
+                out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
+                        comparison.minCosine(), Band.of(comparison.meanCosine()).name());
+                compared.add(new Row(row.label(), row.model(), row.conversion(), row.inspection(), comparison,
+                        time(encoder, texts), row.targetMb()));
+            }
+        }
+
+        progress(out, ++step, steps, "Timed " + iterations + " forward passes of 32 texts per model (medians, "
+                + "quick timings; JMH figures are in docs/PERFORMANCE.md)");
+        out.printf("        %-16s %.1f ms%n", "fp32 original", originalTiming.medianMs());
+        for (Row row : compared) {
+            out.printf("        %-16s %.1f ms%n", row.label(), row.timing().medianMs());
+        }
+
+        progress(out, ++step, steps, "Results");
+        String table = table(compared, originalTiming);
+        out.println();
+        out.print(table);
+        write(folder, compared, table, originalTiming);
+        out.printf("%nWritten to %s%n", folder);
+        return 0;
+    }
+
+    private static void progress(PrintWriter out, int step, int steps, String what) {
+        out.printf("[%d/%d] %s%n", step, steps, what);
+        out.flush();
+    }
+
+    private static ConversionResult convert(PrintWriter out, Path source, Path output, ConversionOptions options)
+            throws IOException {
+        ConversionResult result = Converter.convert(source, output, options, Converter.Existing.KEEP_OR_REPLACE);
+        out.printf("        %s %s (%.1f MB)%n", result.skipped() ? "kept    " : "wrote   ", output,
+                result.metadata().actualSizeMb());
+        return result;
+    }
+
+    private ForwardTimer.Timing time(Encoder encoder, CorpusFiles.Corpus texts) {
+        List<String> sample = texts.texts().subList(0, Math.min(32, texts.texts().size()));
+        TokenBatch batch = encoder.tokenize(sample);
+        return ForwardTimer.time(encoder, batch, 2, iterations);
+    }
+
+    /** The results table of the original testing plan, with our measured numbers. */
+    static String table(List<Row> rows, ForwardTimer.Timing original) {
+        StringBuilder sb = new StringBuilder();
+        String format = "| %-22s |" + " %-18s |".repeat(rows.size()) + "%n";
+        Object[] header = new Object[rows.size() + 1];
+        header[0] = "Metric";
+        for (int i = 0; i < rows.size(); i++) {
+            header[i + 1] = rows.get(i).label();
+        }
+        sb.append(String.format(Locale.ROOT, format, header));
+        sb.append("|").append("-".repeat(24)).append(("|" + "-".repeat(20)).repeat(rows.size())).append("|\n");
+        line(sb, format, "Size (MB)", rows, r -> String.format(Locale.ROOT, "%.1f", r.conversion().metadata().actualSizeMb()));
+        line(sb, format, "vs target", rows, r -> r.targetMb() == null ? "-" : String.format(Locale.ROOT, "%.2fx of %.0f MB",
+                r.conversion().metadata().actualSizeMb() / r.targetMb(), r.targetMb()));
+        line(sb, format, "Compression vs fp32", rows, r -> String.format(Locale.ROOT, "%.2fx", r.conversion().metadata().compressionRatio()));
+        line(sb, format, "Bits per weight", rows, r -> String.format(Locale.ROOT, "%.2f", r.inspection().averageBitsPerWeight()));
+        line(sb, format, "Verdict", rows, r -> r.inspection().verdict().name());
+        line(sb, format, "Mean cosine", rows, r -> String.format(Locale.ROOT, "%.5f", r.comparison().meanCosine()));
+        line(sb, format, "Min cosine", rows, r -> String.format(Locale.ROOT, "%.5f", r.comparison().minCosine()));
+        line(sb, format, "Accuracy band", rows, r -> Band.of(r.comparison().meanCosine()).name());
+        line(sb, format, "ms / 32 texts (median)", rows, r -> String.format(Locale.ROOT, "%.1f (fp32 %.1f)",
+                r.timing().medianMs(), original.medianMs()));
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String format, String metric, List<Row> rows,
+                             java.util.function.Function<Row, String> cell) {
+        Object[] values = new Object[rows.size() + 1];
+        values[0] = metric;
+        for (int i = 0; i < rows.size(); i++) {
+            values[i + 1] = cell.apply(rows.get(i));
+        }
+        sb.append(String.format(Locale.ROOT, format, values));
+    }
+
+    private static void write(Path folder, List<Row> rows, String table, ForwardTimer.Timing original) throws IOException {
+        Files.createDirectories(folder);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("quantcheck_version", QuantCheck.version());
+        root.put("fp32_median_ms", original.medianMs());
+        ArrayNode models = root.putArray("models");
+        for (Row r : rows) {
+            ObjectNode m = models.addObject();
+            m.put("label", r.label());
+            m.put("path", r.model().toString());
+            m.set("conversion", r.conversion().metadata().toJson());
+            m.put("verdict", r.inspection().verdict().name());
+            m.set("comparison", r.comparison().toJson());
+            m.put("median_ms", r.timing().medianMs());
+            m.put("p90_ms", r.timing().p90Ms());
+            String slug = r.label().replaceAll("[^a-z0-9]+", "-");
+            AtomicFiles.write(folder.resolve("inspect-" + slug + ".json"),
+                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(ReportJson.toJson(r.inspection())));
+        }
+        AtomicFiles.write(folder.resolve("results.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        AtomicFiles.write(folder.resolve("results.md"), table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
