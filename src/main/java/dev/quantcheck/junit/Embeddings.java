@@ -1,9 +1,17 @@
 package dev.quantcheck.junit;
 
+import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.metrics.EmbeddingComparison;
+
 import java.util.List;
 
 /**
  * Reference sentence embeddings of a corpus, with where they came from.
+ *
+ * <pre>{@code
+ * EmbeddingComparison comparison = reference.compareWith(q8);
+ * QuantCheckAssertions.assertThat(comparison).hasMeanCosineAtLeast(0.99);
+ * }</pre>
  *
  * @param texts   the corpus, in order
  * @param vectors one embedding per text, [texts][hidden]
@@ -23,5 +31,15 @@ public record Embeddings(List<String> texts, float[][] vectors, String origin) {
 
     public int dimension() {
         return vectors.length == 0 ? 0 : vectors[0].length;
+    }
+
+    /**
+     * Embeds the same texts with {@code candidate} and compares them with these. Inside a test run by
+     * {@link QuantCheckExtension}, the headline metrics are also published as JUnit report entries.
+     */
+    public EmbeddingComparison compareWith(Encoder candidate) {
+        EmbeddingComparison comparison = EmbeddingComparison.of(texts, vectors, candidate.embed(texts));
+        TestReports.publish(candidate.path().getFileName().toString(), comparison);
+        return comparison;
     }
 }

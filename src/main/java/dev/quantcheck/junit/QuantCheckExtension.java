@@ -2,7 +2,9 @@ package dev.quantcheck.junit;
 
 import dev.quantcheck.QuantCheck;
 import dev.quantcheck.inference.Encoder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -19,7 +21,8 @@ import java.nio.file.Path;
  * {@link ReferenceEmbeddings} into fields (static ones before all tests, instance ones per instance) and
  * parameters. Works through {@code @ExtendWith(QuantCheckExtension.class)} as well.
  */
-public final class QuantCheckExtension implements BeforeAllCallback, TestInstancePostProcessor, ParameterResolver {
+public final class QuantCheckExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        TestInstancePostProcessor, ParameterResolver {
     static {
         QuantCheck.keepDjlOffline();
     }
@@ -28,6 +31,16 @@ public final class QuantCheckExtension implements BeforeAllCallback, TestInstanc
     public void beforeAll(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         injectFields(context, null, testClass, true);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        TestReports.enter(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        TestReports.leave();
     }
 
     @Override

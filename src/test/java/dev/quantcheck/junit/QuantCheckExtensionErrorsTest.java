@@ -16,7 +16,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-/** Misuse and goldens, run through JUnit's own engine test kit so that failures can be inspected. */
+/** Misuse, goldens and report entries, run through JUnit's own engine test kit so that events can be inspected. */
 class QuantCheckExtensionErrorsTest {
     @TempDir
     static Path dir;
@@ -122,5 +122,25 @@ class QuantCheckExtensionErrorsTest {
         } finally {
             Files.deleteIfExists(goldenPath());
         }
+    }
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class PublishesMetrics {
+        @Test
+        void test(@QuantizedModel(model = "all-minilm-l6-v2", bits = 8) Encoder q8,
+                  @ReferenceEmbeddings(model = "all-minilm-l6-v2", texts = {"A man is playing a guitar.",
+                          "A woman is slicing an onion.", "The cat sleeps."}) Embeddings reference) {
+            assertThat(reference.compareWith(q8).meanCosine()).isGreaterThan(0.99);
+        }
+    }
+
+    @Test
+    void comparisonsArePublishedAsReportEntries() {
+        var events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(PublishesMetrics.class)).execute()
+                .allEvents().reportingEntryPublished().list();
+        assertThat(events).hasSize(1);
+        var entry = events.get(0).getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow();
+        assertThat(entry.getKeyValuePairs()).containsEntry("quantcheck.all-minilm-l6-v2-mlx-q8.texts", "3")
+                .containsKeys("quantcheck.all-minilm-l6-v2-mlx-q8.cosine.mean", "quantcheck.all-minilm-l6-v2-mlx-q8.band");
     }
 }
