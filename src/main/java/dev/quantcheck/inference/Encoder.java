@@ -155,15 +155,8 @@ public final class Encoder implements AutoCloseable {
     /** A forward pass; with {@code keepHiddenStates}, the states after the embeddings and every layer are kept. */
     public EncoderOutput forward(TokenBatch batch, boolean keepHiddenStates) {
         int hidden = config.hiddenSize();
-        int tokens = batch.totalTokens();
-        int[] offsets = new int[batch.size() + 1];
-        for (int i = 0; i < batch.size(); i++) {
-            offsets[i + 1] = offsets[i] + batch.length(i);
-            if (batch.length(i) > config.maxPositions()) {
-                throw new IllegalArgumentException("text " + i + " has " + batch.length(i) + " tokens; the model has "
-                        + config.maxPositions() + " positions");
-            }
-        }
+        int[] offsets = offsets(batch);
+        int tokens = offsets[batch.size()];
         List<float[]> kept = new ArrayList<>();
         float[] h = embeddings(batch, offsets, tokens);
         if (keepHiddenStates) {
@@ -171,12 +164,98 @@ public final class Encoder implements AutoCloseable {
         }
         Activations a = new Activations(tokens, hidden, config.intermediateSize());
         for (EncoderWeights.Layer layer : weights.layers) {
-            layer(layer, h, a, batch, offsets);
+            layer(layer, h, a, batch, offsets, null);
             if (keepHiddenStates) {
                 kept.add(h.clone());
             }
         }
         return new EncoderOutput(batch, hidden, offsets, h, kept);
+    }
+
+    // ---------------------------------------------------------------- one layer at a time
+
+    /**
+     * The linear sub-layers of a transformer layer, in the order a layer runs them; each constant names its
+     * Hugging Face module (BERT / DistilBERT).
+     */
+    public enum SubLayer {
+        /** {@code attention.self.query} / {@code attention.q_lin}: layer input [tokens, hidden] -> [tokens, hidden]. */
+        QUERY,
+        /** {@code attention.self.key} / {@code attention.k_lin}: layer input -> [tokens, hidden]. */
+        KEY,
+        /** {@code attention.self.value} / {@code attention.v_lin}: layer input -> [tokens, hidden]. */
+        VALUE,
+        /** {@code attention.output.dense} / {@code attention.out_lin}: attention context -> [tokens, hidden]. */
+        ATTENTION_OUTPUT,
+        /** {@code intermediate.dense} / {@code ffn.lin1}: normed attention state -> [tokens, intermediate]. */
+        INTERMEDIATE,
+        /** {@code output.dense} / {@code ffn.lin2}: GELU of the intermediate -> [tokens, hidden]. */
+        OUTPUT
+    }
+
+    /** Sees every linear sub-layer's input and output while {@link #runLayer} runs, in {@link SubLayer} order. */
+    @FunctionalInterface
+    public interface SubLayerTap {
+        /**
+         * Called on the thread that called {@link #runLayer}, right after the sub-layer's matmul (bias added, before
+         * GELU, residual or LayerNorm). Both arrays are row-major over the batch's real tokens, {@code [tokens, in]}
+         * and {@code [tokens, out]}, and are the layer's scratch: read them during the call only, never write them.
+         */
+        void accept(SubLayer subLayer, float[] input, float[] output);
+    }
+
+    /**
+     * The embeddings' output (hidden state 0) of {@code batch}: row-major {@code [batch.totalTokens(), hidden]}, the
+     * texts' real tokens one after another, as {@link #runLayer} takes it.
+     */
+    public float[] runEmbeddings(TokenBatch batch) {
+        int[] offsets = offsets(batch);
+        return embeddings(batch, offsets, offsets[batch.size()]);
+    }
+
+    /**
+     * Runs transformer layer {@code layer} (0-based) alone on {@code input}, the same code as {@link #forward}:
+     * feeding it hidden state {@code layer} gives hidden state {@code layer + 1}, bit for bit.
+     *
+     * @param input row-major {@code [batch.totalTokens(), hidden]} in the layout of {@link #runEmbeddings}; not changed
+     * @param tap   sees each sub-layer's input and output, or null
+     * @return a new {@code [batch.totalTokens(), hidden]} array
+     */
+    public float[] runLayer(int layer, TokenBatch batch, float[] input, SubLayerTap tap) {
+        int[] offsets = offsets(batch);
+        int tokens = offsets[batch.size()];
+        requireStates(input, tokens, config.hiddenSize(), "input");
+        float[] h = input.clone();
+        layer(layerWeights(layer), h, new Activations(tokens, config.hiddenSize(), config.intermediateSize()), batch,
+                offsets, tap);
+        return h;
+    }
+
+    /**
+     * Runs one linear sub-layer of transformer layer {@code layer} alone: {@code x W^T + b} on row-major
+     * {@code [tokens, in]}, returning a new {@code [tokens, out]} array (the matmul {@link #runLayer} uses).
+     */
+    public float[] runSubLayer(int layer, SubLayer subLayer, float[] input, int tokens) {
+        boolean wideIn = subLayer == SubLayer.OUTPUT;
+        boolean wideOut = subLayer == SubLayer.INTERMEDIATE;
+        requireStates(input, tokens, wideIn ? config.intermediateSize() : config.hiddenSize(), "input");
+        float[] y = new float[tokens * (wideOut ? config.intermediateSize() : config.hiddenSize())];
+        linear(layerWeights(layer), subLayer, input, tokens, y);
+        return y;
+    }
+
+    private EncoderWeights.Layer layerWeights(int layer) {
+        if (layer < 0 || layer >= weights.layers.size()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " of a " + weights.layers.size() + "-layer model");
+        }
+        return weights.layers.get(layer);
+    }
+
+    private static void requireStates(float[] states, int tokens, int width, String what) {
+        if (states.length != (long) tokens * width) {
+            throw new IllegalArgumentException(what + " has " + states.length + " floats; the batch needs " + tokens
+                    + " x " + width);
+        }
     }
 
     // ---------------------------------------------------------------- the forward pass
@@ -227,25 +306,60 @@ public final class Encoder implements AutoCloseable {
         return h;
     }
 
-    private void layer(EncoderWeights.Layer w, float[] h, Activations a, TokenBatch batch, int[] offsets) {
+    /** Text i's tokens are rows [offsets[i], offsets[i + 1]) of the flattened states; lengths are checked. */
+    private int[] offsets(TokenBatch batch) {
+        int[] offsets = new int[batch.size() + 1];
+        for (int i = 0; i < batch.size(); i++) {
+            offsets[i + 1] = offsets[i] + batch.length(i);
+            if (batch.length(i) > config.maxPositions()) {
+                throw new IllegalArgumentException("text " + i + " has " + batch.length(i) + " tokens; the model has "
+                        + config.maxPositions() + " positions");
+            }
+        }
+        return offsets;
+    }
+
+    /** One transformer layer in place on h [tokens, hidden]; the tap, when not null, sees every sub-layer. */
+    private void layer(EncoderWeights.Layer w, float[] h, Activations a, TokenBatch batch, int[] offsets,
+                       SubLayerTap tap) {
         int tokens = offsets[offsets.length - 1];
         int hidden = config.hiddenSize();
         float eps = (float) config.layerNormEps();
-        matmul.forward(h, tokens, w.query(), w.queryBias(), a.q);
-        matmul.forward(h, tokens, w.key(), w.keyBias(), a.k);
-        matmul.forward(h, tokens, w.value(), w.valueBias(), a.v);
+        project(w, SubLayer.QUERY, h, tokens, a.q, tap);
+        project(w, SubLayer.KEY, h, tokens, a.k, tap);
+        project(w, SubLayer.VALUE, h, tokens, a.v, tap);
         attention(a, batch, offsets);
-        matmul.forward(a.context, tokens, w.attentionOut(), w.attentionOutBias(), a.projected);
+        project(w, SubLayer.ATTENTION_OUTPUT, a.context, tokens, a.projected, tap);
         for (int t = 0; t < tokens; t++) {
             kernels.add(h, t * hidden, a.projected, t * hidden, hidden);
             kernels.layerNorm(h, t * hidden, hidden, w.attentionNormWeight(), w.attentionNormBias(), eps);
         }
-        matmul.forward(h, tokens, w.ffnIn(), w.ffnInBias(), a.intermediate);
+        project(w, SubLayer.INTERMEDIATE, h, tokens, a.intermediate, tap);
         kernels.geluErf(a.intermediate, 0, a.intermediate.length);
-        matmul.forward(a.intermediate, tokens, w.ffnOut(), w.ffnOutBias(), a.projected);
+        project(w, SubLayer.OUTPUT, a.intermediate, tokens, a.projected, tap);
         for (int t = 0; t < tokens; t++) {
             kernels.add(h, t * hidden, a.projected, t * hidden, hidden);
             kernels.layerNorm(h, t * hidden, hidden, w.ffnNormWeight(), w.ffnNormBias(), eps);
+        }
+    }
+
+    private void project(EncoderWeights.Layer w, SubLayer s, float[] x, int tokens, float[] y, SubLayerTap tap) {
+        linear(w, s, x, tokens, y);
+        if (tap != null) {
+            tap.accept(s, x, y);
+        }
+    }
+
+    /** {@code y = x W^T + b} with the sub-layer's weight and bias: [tokens, in] -> [tokens, out]. */
+    private void linear(EncoderWeights.Layer w, SubLayer s, float[] x, int tokens, float[] y) {
+        switch (s) {
+            case QUERY -> matmul.forward(x, tokens, w.query(), w.queryBias(), y);
+            case KEY -> matmul.forward(x, tokens, w.key(), w.keyBias(), y);
+            case VALUE -> matmul.forward(x, tokens, w.value(), w.valueBias(), y);
+            case ATTENTION_OUTPUT -> matmul.forward(x, tokens, w.attentionOut(), w.attentionOutBias(), y);
+            case INTERMEDIATE -> matmul.forward(x, tokens, w.ffnIn(), w.ffnInBias(), y);
+            case OUTPUT -> matmul.forward(x, tokens, w.ffnOut(), w.ffnOutBias(), y);
+            default -> throw new AssertionError(s);
         }
     }
 
