@@ -3,6 +3,8 @@ package dev.quantcheck.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantcheck.QuantCheck;
+import dev.quantcheck.diagnosis.DiagnosisReport;
+import dev.quantcheck.diagnosis.LayerDiagnosis;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.metrics.Band;
@@ -45,35 +47,46 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write the metrics as JSON (results.json).")
     Path output;
 
+    @Option(names = "--per-layer", description = "Also find where the error enters: per layer and sub-layer, the "
+            + "error accumulated so far and the error each layer adds alone (on up to 64 texts).")
+    boolean perLayer;
+
     @Override
     public Integer call() throws Exception {
         CorpusFiles.Corpus texts = CorpusFiles.resolve(corpus, QuantCheck.home(), maxPairs);
-        EmbeddingComparison comparison = compare(reference, candidate, texts);
-        print(spec.commandLine().getOut(), comparison);
+        EmbeddingComparison comparison;
+        DiagnosisReport diagnosis = null;
+        try (Encoder r = Encoder.load(reference); Encoder c = Encoder.load(candidate)) {
+            comparison = EmbeddingComparison.of(texts.texts(), r.embed(texts.texts()), c.embed(texts.texts()));
+            if (texts.hasPairs()) {
+                comparison = comparison.withPairs(texts.pairs(), texts.humanScores());
+            }
+            if (perLayer) {
+                diagnosis = LayerDiagnosis.run(r, c, texts.texts().subList(0, Math.min(64, texts.texts().size())));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        print(out, comparison);
+        if (diagnosis != null) {
+            out.println();
+            out.println("Per layer (accumulated: both models end to end; introduced: the candidate's layer fed the "
+                    + "reference's input)");
+            out.print(diagnosis);
+            out.println(diagnosis.summary());
+        }
         if (output != null) {
             ObjectNode json = new ObjectMapper().createObjectNode();
             json.put("reference", reference.toAbsolutePath().toString());
             json.put("candidate", candidate.toAbsolutePath().toString());
             json.put("corpus", texts.file().toAbsolutePath().toString());
             json.setAll(comparison.toJson());
+            if (diagnosis != null) {
+                json.set("per_layer", diagnosis.toJson());
+            }
             AtomicFiles.write(output, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-            spec.commandLine().getOut().printf("Wrote %s%n", output);
+            out.printf("Wrote %s%n", output);
         }
         return 0;
-    }
-
-    /** Embeds the corpus with both models and compares them. */
-    static EmbeddingComparison compare(Path reference, Path candidate, CorpusFiles.Corpus corpus) throws java.io.IOException {
-        float[][] r;
-        try (Encoder encoder = Encoder.load(reference)) {
-            r = encoder.embed(corpus.texts());
-        }
-        float[][] c;
-        try (Encoder encoder = Encoder.load(candidate)) {
-            c = encoder.embed(corpus.texts());
-        }
-        EmbeddingComparison comparison = EmbeddingComparison.of(corpus.texts(), r, c);
-        return corpus.hasPairs() ? comparison.withPairs(corpus.pairs(), corpus.humanScores()) : comparison;
     }
 
     static void print(PrintWriter out, EmbeddingComparison c) {

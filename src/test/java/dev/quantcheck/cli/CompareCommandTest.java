@@ -50,6 +50,20 @@ class CompareCommandTest {
     }
 
     @Test
+    void perLayerNamesWhereTheErrorEnters() throws IOException {
+        Path original = TinyBert.builder().write(dir.resolve("tiny"));
+        Path q2 = dir.resolve("q2");
+        Converter.convert(original, q2, ConversionOptions.defaults().withBits(2).withGroupSize(32), false);
+        Path corpus = Files.writeString(dir.resolve("corpus.txt"), "a man is playing a guitar\nthe dog is eating\n");
+        Path results = dir.resolve("results.json");
+        CliRun run = CliRun.of("compare", "--reference", original.toString(), "--candidate", q2.toString(),
+                "--corpus", corpus.toString(), "--per-layer", "--output", results.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Per layer", "error enters mostly at");
+        assertThat(new ObjectMapper().readTree(results.toFile()).get("per_layer").toString()).contains("introduced");
+    }
+
+    @Test
     void aMissingCorpusIsNamed() throws IOException {
         Path original = TinyBert.builder().write(dir.resolve("tiny"));
         CliRun run = CliRun.of("compare", "--reference", original.toString(), "--candidate", original.toString(),
