@@ -123,23 +123,8 @@ public final class AffineQuantizer {
             throw new IllegalArgumentException("scale dtype " + dtype.fileName()
                     + " is not supported; use F32, F16 or BF16");
         }
-        if (rows < 0 || cols <= 0) {
-            throw new IllegalArgumentException("shape [" + rows + ", " + cols + "] is not a matrix; rows must be"
-                    + " >= 0 and cols > 0");
-        }
-        if (cols % groupSize != 0) {
-            throw new IllegalArgumentException("last dimension " + cols + " is not divisible by group size "
-                    + groupSize);
-        }
-        if ((long) rows * cols != weights.length) {
-            throw new IllegalArgumentException("shape [" + rows + ", " + cols + "] needs " + (long) rows * cols
-                    + " weights, got " + weights.length);
-        }
+        QuantizerInputs.requireFiniteMatrix(weights, rows, cols, groupSize);
         for (int i = 0; i < weights.length; i++) {
-            if (!Float.isFinite(weights[i])) {
-                throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] is "
-                        + weights[i] + "; only finite weights can be quantized");
-            }
             if (!DTypeCast.isExact(weights[i], dtype)) {
                 throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] = " + weights[i]
                         + " is not representable in " + dtype.fileName() + "; cast the weights to "

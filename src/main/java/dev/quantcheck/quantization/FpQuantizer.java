@@ -33,7 +33,7 @@ public final class FpQuantizer {
             throw new IllegalArgumentException("affine is not a floating-point mode; use AffineQuantizer");
         }
         mode.requireSupported(bits, groupSize);
-        requireShape(weights, rows, cols, groupSize);
+        QuantizerInputs.requireFiniteMatrix(weights, rows, cols, groupSize);
         requireGlobalScale(mode, globalScale);
         int groupsPerRow = cols / groupSize;
         int wordsPerRow = cols * bits / 32;
@@ -103,24 +103,4 @@ public final class FpQuantizer {
         }
     }
 
-    private static void requireShape(float[] weights, int rows, int cols, int groupSize) {
-        if (rows < 0 || cols <= 0) {
-            throw new IllegalArgumentException("shape [" + rows + ", " + cols + "] is not a matrix; rows must be"
-                    + " >= 0 and cols > 0");
-        }
-        if (cols % groupSize != 0) {
-            throw new IllegalArgumentException("last dimension " + cols + " is not divisible by group size "
-                    + groupSize);
-        }
-        if ((long) rows * cols != weights.length) {
-            throw new IllegalArgumentException("shape [" + rows + ", " + cols + "] needs " + (long) rows * cols
-                    + " weights, got " + weights.length);
-        }
-        for (int i = 0; i < weights.length; i++) {
-            if (!Float.isFinite(weights[i])) {
-                throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] is "
-                        + weights[i] + "; only finite weights can be quantized");
-            }
-        }
-    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantcheck.format.SafetensorsFile;
 import dev.quantcheck.format.SafetensorsWriter;
 import dev.quantcheck.format.TensorInfo;
+import dev.quantcheck.testing.DistilBertNames;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,16 +60,8 @@ final class ModelCopies {
         return target;
     }
 
-    private static String distilName(String bert) {
-        return bert.replace("encoder.layer.", "transformer.layer.")
-                .replace("attention.self.query", "attention.q_lin")
-                .replace("attention.self.key", "attention.k_lin")
-                .replace("attention.self.value", "attention.v_lin")
-                .replace("attention.output.dense", "attention.out_lin")
-                .replace("attention.output.LayerNorm", "sa_layer_norm")
-                .replace("intermediate.dense", "ffn.lin1")
-                .replace("output.dense", "ffn.lin2")
-                .replace("output.LayerNorm", "output_layer_norm");
+    static String distilName(String bert) {
+        return DistilBertNames.of(bert);
     }
 
     /** Copies every file, then rewrites the weights: names renamed, token types dropped when renamed. */

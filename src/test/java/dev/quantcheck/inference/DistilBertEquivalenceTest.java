@@ -7,6 +7,7 @@ import dev.quantcheck.format.SafetensorsFile;
 import dev.quantcheck.format.SafetensorsWriter;
 import dev.quantcheck.format.TensorInfo;
 import dev.quantcheck.models.BuiltinModels;
+import dev.quantcheck.testing.DistilBertNames;
 import dev.quantcheck.testing.StsData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,15 +65,7 @@ class DistilBertEquivalenceTest {
     }
 
     static String distilName(String bert) {
-        return bert.replace("encoder.layer.", "transformer.layer.")
-                .replace("attention.self.query", "attention.q_lin")
-                .replace("attention.self.key", "attention.k_lin")
-                .replace("attention.self.value", "attention.v_lin")
-                .replace("attention.output.dense", "attention.out_lin")
-                .replace("attention.output.LayerNorm", "sa_layer_norm")
-                .replace("intermediate.dense", "ffn.lin1")
-                .replace("output.dense", "ffn.lin2")
-                .replace("output.LayerNorm", "output_layer_norm");
+        return DistilBertNames.of(bert);
     }
 
     @ParameterizedTest(name = "prefix ''{0}''")
