@@ -9,6 +9,7 @@ import dev.quantcheck.conversion.ConversionResult;
 import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.conversion.ModelEntry;
 import dev.quantcheck.conversion.ModelsConfig;
+import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.inference.Encoder;
@@ -18,9 +19,17 @@ import dev.quantcheck.inference.TokenBatch;
 import dev.quantcheck.inspection.InspectionReport;
 import dev.quantcheck.inspection.ModelInspector;
 import dev.quantcheck.inspection.ReportJson;
+import dev.quantcheck.inspection.Verdict;
 import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.models.BuiltinModels;
+import dev.quantcheck.reporting.ModelFacts;
+import dev.quantcheck.reporting.PastStep;
+import dev.quantcheck.reporting.Plot;
+import dev.quantcheck.reporting.Plots;
+import dev.quantcheck.reporting.ReportContent;
+import dev.quantcheck.reporting.Reports;
+import dev.quantcheck.reporting.ResultsWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +40,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code quantcheck demo}: the whole job on the built-in MiniLM, ending with the results table of the testing
@@ -44,7 +56,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Run the whole job on the built-in all-MiniLM-L6-v2: import it, convert it at 8 and 4 bits and as",
                 "a fake 8-bit (the v1 bug), inspect the three, compare them with the original on a corpus, time",
-                "them, and print the testing plan's results table. Everything is written to a results folder."})
+                "them, and print the testing plan's results table. Everything is written to a results folder,",
+                "with Allure results in its allure-results/ (one result per model: parameters, steps,",
+                "attachments and plots) and the plots as PNG and SVG in its plots/."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,9 +89,22 @@ final class DemoCommand implements Callable<Integer> {
         Path folder = results != null ? results : QuantCheck.home().resolve("results").resolve("demo");
         int step = 0;
         int steps = 6;
+        String[] labels = {"fake 8-bit (v1)", "true 8-bit", "true 4-bit"};
+        long[] started = new long[labels.length];
+        ResultsWriter allure = allureResults(folder.resolve("allure-results"));
+        List<ReportContent> reports = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            started[i] = System.currentTimeMillis();
+            reports.add(allure == null ? ReportContent.none()
+                    : ReportContent.of(allure.start("MiniLM " + labels[i], "quantcheck.demo." + slug(labels[i]))));
+        }
 
         progress(out, ++step, steps, "Importing all-MiniLM-L6-v2 from its Maven artifact");
+        long importStart = System.currentTimeMillis();
         Path original = BuiltinModels.miniLm();
+        PastStep imported = new PastStep("import all-MiniLM-L6-v2 from its Maven artifact", importStart,
+                System.currentTimeMillis());
+        reports.forEach(r -> r.sink().pastStep(imported.name(), imported.startMillis(), imported.stopMillis()));
         out.printf("        %s%n", original);
 
         progress(out, ++step, steps, "Converting: 8-bit, 4-bit (config/models.yaml) and a fake 8-bit (the v1 bug)");
@@ -85,21 +112,26 @@ final class DemoCommand implements Callable<Integer> {
         ModelEntry q8 = config.entry(BuiltinModels.MINILM, 8);
         ModelEntry q4 = config.entry(BuiltinModels.MINILM, 4);
         Path mlx = BuiltinModels.modelsRoot().resolve("mlx");
-        ConversionResult fake = convert(out, original, mlx.resolve(q8.outputName() + "-fake"),
-                q8.conversionOptions().withFake(true));
-        ConversionResult c8 = convert(out, original, mlx.resolve(q8.outputName()), q8.conversionOptions());
-        ConversionResult c4 = convert(out, original, mlx.resolve(q4.outputName()), q4.conversionOptions());
+        ConversionResult fake = reports.get(0).step("convert to 8 bits with --fake (the v1 bug)", () -> convert(out,
+                original, mlx.resolve(q8.outputName() + "-fake"), q8.conversionOptions().withFake(true)));
+        ConversionResult c8 = reports.get(1).step("convert to 8 bits", () -> convert(out, original,
+                mlx.resolve(q8.outputName()), q8.conversionOptions()));
+        ConversionResult c4 = reports.get(2).step("convert to 4 bits", () -> convert(out, original,
+                mlx.resolve(q4.outputName()), q4.conversionOptions()));
 
         progress(out, ++step, steps, "Inspecting the three conversions");
         List<Row> rows = new ArrayList<>();
-        String[] labels = {"fake 8-bit (v1)", "true 8-bit", "true 4-bit"};
         ConversionResult[] conversions = {fake, c8, c4};
         Double[] targets = {q8.targetSizeMb(), q8.targetSizeMb(), q4.targetSizeMb()};
+        QualityThresholds[] gates = {q8.thresholds(), q8.thresholds(), q4.thresholds()};
         for (int i = 0; i < 3; i++) {
             InspectionReport report;
+            ModelFacts facts;
             try (ModelDirectory model = ModelDirectory.open(conversions[i].output())) {
                 report = ModelInspector.inspect(model);
+                facts = ModelFacts.of(BuiltinModels.MINILM, model);
             }
+            reports.get(i).model(facts, List.of(), () -> report);
             out.printf("        %-16s %s%n", labels[i], report.verdictLine());
             rows.add(new Row(labels[i], conversions[i].output(), conversions[i], report, null, null, targets[i]));
         }
@@ -109,22 +141,38 @@ final class DemoCommand implements Callable<Integer> {
                 + texts.file().getFileName());
         float[][] reference;
         ForwardTimer.Timing originalTiming;
+        long embedStart = System.currentTimeMillis();
         try (Encoder encoder = Encoder.load(original, EncoderOptions.defaults())) {
             reference = encoder.embed(texts.texts());
             originalTiming = time(encoder, texts);
         }
+        PastStep referenceStep = new PastStep("load the fp32 original, embed " + texts.texts().size()
+                + " texts and time it", embedStart, System.currentTimeMillis());
+        String corpusName = texts.file().getFileName() + ", " + texts.texts().size() + " texts"
+                + (texts.hasPairs() ? ", " + texts.pairs().size() + " STS pairs" : "");
         List<Row> compared = new ArrayList<>();
-        for (Row row : rows) {
-            try (Encoder encoder = Encoder.load(row.model(), EncoderOptions.defaults())) {
-                EmbeddingComparison comparison = EmbeddingComparison.of(texts.texts(), reference,
-                        encoder.embed(texts.texts()));
-                if (texts.hasPairs()) {
-                    comparison = comparison.withPairs(texts.pairs(), texts.humanScores());
-                }
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            ReportContent report = reports.get(i);
+            try (Encoder encoder = report.step("load " + row.model().getFileName(),
+                    () -> Encoder.load(row.model(), EncoderOptions.defaults()))) {
+                report.sink().pastStep(referenceStep.name(), referenceStep.startMillis(), referenceStep.stopMillis());
+                float[][] candidate = report.step("embed " + texts.texts().size() + " texts",
+                        () -> encoder.embed(texts.texts()));
+                EmbeddingComparison comparison = report.step("compare with the fp32 original", () -> {
+                    EmbeddingComparison c = EmbeddingComparison.of(texts.texts(), reference, candidate);
+                    return texts.hasPairs() ? c.withPairs(texts.pairs(), texts.humanScores()) : c;
+                });
                 out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
                         comparison.minCosine(), Band.of(comparison.meanCosine()).name());
+                report.comparison(row.label(), "all-minilm-l6-v2 (fp32)", corpusName, comparison,
+                        new float[][][] {reference, candidate}, gate(gates[i]), gateName(gates[i]));
+                ForwardTimer.Timing timing = report.step("time " + iterations + " forward passes of 32 texts",
+                        () -> time(encoder, texts));
+                report.sink().parameter("median_ms", String.format(Locale.ROOT, "%.1f", timing.medianMs()), false);
                 compared.add(new Row(row.label(), row.model(), row.conversion(), row.inspection(), comparison,
-                        time(encoder, texts), row.targetMb()));
+                        timing, row.targetMb()));
+                writePlots(folder.resolve("plots"), slug(row.label()), comparison, reference, candidate, gates[i]);
             }
         }
 
@@ -140,8 +188,96 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(table);
         write(folder, compared, table, originalTiming);
-        out.printf("%nWritten to %s%n", folder);
+        if (allure != null) {
+            for (int i = 0; i < compared.size(); i++) {
+                finish(allure, reports.get(i), compared.get(i), gates[i], started[i]);
+            }
+            allure.environment(environment(corpusName));
+            out.printf("%nWritten to %s (Allure results in allure-results/: npx allure generate %s -o %s --clean)%n",
+                    folder, folder.resolve("allure-results"), folder.resolve("allure-report"));
+        } else {
+            out.printf("%nWritten to %s%n", folder);
+        }
         return 0;
+    }
+
+    // ---------------------------------------------------------------- Allure results and plots
+
+    /** A writer into {@code dir}, emptied of earlier demo results; null without Allure on the classpath. */
+    private static ResultsWriter allureResults(Path dir) throws IOException {
+        ResultsWriter writer = Reports.allureResults(dir).orElse(null);
+        if (writer != null && Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith("-result.json") || name.endsWith("-container.json") || name.contains("-attachment")
+                            || name.equals("environment.properties")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+        return writer;
+    }
+
+    /** Passed when the model is truly quantized and meets its gates; failed, saying why, otherwise. */
+    private static void finish(ResultsWriter allure, ReportContent report, Row row, QualityThresholds gates,
+                               long started) {
+        List<String> problems = new ArrayList<>();
+        if (row.inspection().verdict() != Verdict.TRUE_QUANTIZED) {
+            problems.add(row.inspection().verdictLine());
+        }
+        EmbeddingComparison c = row.comparison();
+        if (gates.meanCosine() != null && !(c.meanCosine() >= gates.meanCosine())) {
+            problems.add(String.format(Locale.ROOT, "mean cosine %.5f is below the gate %s", c.meanCosine(),
+                    gates.meanCosine()));
+        }
+        if (gates.minCosine() != null && !(c.minCosine() >= gates.minCosine())) {
+            problems.add(String.format(Locale.ROOT, "min cosine %.5f is below the gate %s", c.minCosine(),
+                    gates.minCosine()));
+        }
+        allure.finish(report.sink(), problems.isEmpty() ? ResultsWriter.Outcome.PASSED : ResultsWriter.Outcome.FAILED,
+                problems.isEmpty() ? null : String.join("; ", problems), started, System.currentTimeMillis());
+    }
+
+    private static double gate(QualityThresholds gates) {
+        return gates.minCosine() != null ? gates.minCosine() : gates.meanCosine() != null ? gates.meanCosine() : 0.99;
+    }
+
+    private static String gateName(QualityThresholds gates) {
+        return gates.minCosine() != null ? "min cosine gate" : gates.meanCosine() != null ? "mean cosine gate"
+                : "EXCELLENT band above";
+    }
+
+    private static Map<String, String> environment(String corpus) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("quantcheck", QuantCheck.version());
+        env.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        env.put("corpus", corpus);
+        return env;
+    }
+
+    /** The comparison's histogram and scatter as PNG and SVG; a chart that cannot be drawn is skipped. */
+    private static void writePlots(Path dir, String slug, EmbeddingComparison comparison, float[][] reference,
+                                   float[][] candidate, QualityThresholds gates) throws IOException {
+        List<Plot> plots;
+        try {
+            plots = List.of(Plots.cosineHistogram(comparison, gate(gates), gateName(gates)),
+                    Plots.similarityScatter(comparison, reference, candidate));
+        } catch (RuntimeException | java.awt.AWTError | LinkageError | InternalError e) {
+            return;
+        }
+        Files.createDirectories(dir);
+        for (Plot plot : plots) {
+            AtomicFiles.write(dir.resolve(slug + "-" + plot.name() + ".png"), plot.png());
+            AtomicFiles.write(dir.resolve(slug + "-" + plot.name() + ".svg"), plot.svgBytes());
+        }
+    }
+
+    private static String slug(String label) {
+        return label.replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "");
     }
 
     private static void progress(PrintWriter out, int step, int steps, String what) {

@@ -35,11 +35,13 @@ public record Embeddings(List<String> texts, float[][] vectors, String origin) {
 
     /**
      * Embeds the same texts with {@code candidate} and compares them with these. Inside a test run by
-     * {@link QuantCheckExtension}, the headline metrics are also published as JUnit report entries.
+     * {@link QuantCheckExtension}, the headline metrics are also published as JUnit report entries; with Allure on
+     * the classpath, the test's Allure result also gets the candidate model (parameters, labels, quantization
+     * report), steps for embedding and comparing, the metrics JSON, the per-text CSV and plots; and when a
+     * quantcheck assertion on the comparison then fails, its message says where the error enters (a layer
+     * diagnosis, see {@link QuantCheckExtension}).
      */
     public EmbeddingComparison compareWith(Encoder candidate) {
-        EmbeddingComparison comparison = EmbeddingComparison.of(texts, vectors, candidate.embed(texts));
-        TestReports.publish(candidate.path().getFileName().toString(), comparison);
-        return comparison;
+        return TestReports.compare(this, candidate);
     }
 }

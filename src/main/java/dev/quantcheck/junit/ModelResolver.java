@@ -7,7 +7,10 @@ import dev.quantcheck.conversion.ModelsConfig;
 import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.inspection.InspectionReport;
+import dev.quantcheck.inspection.ModelInspector;
 import dev.quantcheck.models.BuiltinModels;
+import dev.quantcheck.reporting.PastStep;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
@@ -16,12 +19,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Turns the annotations into models and embeddings, caching conversions, loaded encoders and reference
  * embeddings in the root store: once per test run, shared by every class (the store is thread-safe, so this
  * holds under parallel execution too), and closed when the run ends.
+ *
+ * <p>It also remembers, for reports, what it did and when ({@link #history}), the names and gates of the models
+ * it converted, and which model and corpus each reference came from ({@link #originOf}).
  */
 final class ModelResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ModelResolver.class);
@@ -77,7 +89,14 @@ final class ModelResolver {
                 + (options.fake() ? "-fake" : "");
         Path output = BuiltinModels.modelsRoot().resolve("mlx").resolve(folder);
         // the annotation declares the model: a stale conversion in that folder is replaced, not trusted
-        Converter.convert(source, output, options, Converter.Existing.KEEP_OR_REPLACE);
+        long start = System.currentTimeMillis();
+        boolean kept = Converter.convert(source, output, options, Converter.Existing.KEEP_OR_REPLACE).skipped();
+        RunFacts facts = facts();
+        facts.record(output, new PastStep("convert " + source.getFileName() + " to " + options.bits() + " bits in groups of "
+                + options.groupSize() + (options.fake() ? " (fake)" : "") + (kept ? ": kept the existing conversion" : ""),
+                start, System.currentTimeMillis()));
+        facts.names.put(normal(output), name);
+        facts.thresholds.put(normal(output), thresholds);
         return new ModelUnderTest(name, options.bits(), output, encoder(output), thresholds);
     }
 
@@ -98,9 +117,24 @@ final class ModelResolver {
                 : models(spec.config()).originalOf(spec.model()));
         String corpusHash = ContentHash.ofBytes(java.nio.ByteBuffer.wrap(String.join("\n", texts)
                 .getBytes(StandardCharsets.UTF_8)));
+        Embeddings embeddings = embeddings(spec, texts, model, corpusHash);
+        String corpus = describeCorpus(spec, texts);
+        facts().references.computeIfAbsent(embeddings, e -> new ReferenceOrigin(model, corpus,
+                Optional.ofNullable(facts().embedded.get(model + "|" + corpusHash))));
+        return embeddings;
+    }
+
+    private Embeddings embeddings(ReferenceEmbeddings spec, List<String> texts, Path model, String corpusHash) {
         if (spec.golden().isEmpty()) {
-            return cached("reference:" + model + "|" + corpusHash,
-                    () -> new Embeddings(texts, encoder(model).embed(texts), model.toString()));
+            String key = model + "|" + corpusHash;
+            return cached("reference:" + key, () -> {
+                Encoder encoder = encoder(model);
+                long start = System.currentTimeMillis();
+                float[][] vectors = encoder.embed(texts);
+                facts().embedded.put(key, new PastStep("embed " + texts.size() + " reference texts with "
+                        + model.getFileName(), start, System.currentTimeMillis()));
+                return new Embeddings(texts, vectors, model.toString());
+            });
         }
         Encoder encoder = encoder(model);
         GoldenFile.Identity identity = cached("identity:" + model, () -> new GoldenFile.Identity(
@@ -113,7 +147,79 @@ final class ModelResolver {
 
     /** The loaded encoder of a folder, one per folder for the whole run. */
     Encoder encoder(Path dir) {
-        return cached("encoder:" + dir.toAbsolutePath().normalize(), () -> Encoder.load(dir));
+        return cached("encoder:" + dir.toAbsolutePath().normalize(), () -> {
+            long start = System.currentTimeMillis();
+            Encoder encoder = Encoder.load(dir);
+            facts().record(dir, new PastStep("load " + dir.getFileName() + " (" + encoder.kernels() + " kernels)", start,
+                    System.currentTimeMillis()));
+            return encoder;
+        });
+    }
+
+    // ---------------------------------------------------------------- what reports need
+
+    /**
+     * Where a reference's embeddings came from: the original model, the corpus in words, and when they were
+     * computed (empty when read from a golden file).
+     */
+    record ReferenceOrigin(Path model, String corpus, Optional<PastStep> embedded) {
+    }
+
+    /** What this run's resolutions recorded, shared by all resolvers of the run. */
+    private static final class RunFacts {
+        final Map<Path, List<PastStep>> history = new ConcurrentHashMap<>();
+        final Map<Path, String> names = new ConcurrentHashMap<>();
+        final Map<Path, QualityThresholds> thresholds = new ConcurrentHashMap<>();
+        final Map<String, PastStep> embedded = new ConcurrentHashMap<>();
+        /** By identity: records compare float[][] by reference anyway, and a golden's Embeddings are new each time. */
+        final Map<Embeddings, ReferenceOrigin> references = Collections.synchronizedMap(new IdentityHashMap<>());
+
+        void record(Path model, PastStep step) {
+            history.computeIfAbsent(normal(model), k -> new CopyOnWriteArrayList<>()).add(step);
+        }
+    }
+
+    private RunFacts facts() {
+        return store.getOrComputeIfAbsent(RunFacts.class, k -> new RunFacts(), RunFacts.class);
+    }
+
+    /** What was done to the model in {@code dir} in this run, in order: conversion, load. */
+    List<PastStep> history(Path dir) {
+        return List.copyOf(facts().history.getOrDefault(normal(dir), List.of()));
+    }
+
+    /** The name of the entry or source a model was converted from in this run; empty for other folders. */
+    Optional<String> nameOf(Path dir) {
+        return Optional.ofNullable(facts().names.get(normal(dir)));
+    }
+
+    /** The gates of the {@code config/models.yaml} entry a model was converted from; {@link QualityThresholds#NONE} otherwise. */
+    QualityThresholds thresholdsOf(Path dir) {
+        return facts().thresholds.getOrDefault(normal(dir), QualityThresholds.NONE);
+    }
+
+    /** The model and corpus of reference embeddings this resolver made; empty for embeddings made otherwise. */
+    Optional<ReferenceOrigin> originOf(Embeddings reference) {
+        return Optional.ofNullable(facts().references.get(reference));
+    }
+
+    /** The quantization report of a loaded model (the {@code inspect} table), once per folder for the run. */
+    InspectionReport inspection(Encoder encoder) {
+        return cached("inspection:" + normal(encoder.path()), () -> ModelInspector.inspect(encoder.model()));
+    }
+
+    private static String describeCorpus(ReferenceEmbeddings spec, List<String> texts) {
+        if (!spec.tsv().isEmpty()) {
+            return Path.of(spec.tsv()).getFileName() + " column " + spec.column() + ", " + texts.size() + " texts";
+        }
+        if (!spec.corpus().isEmpty()) {
+            return Path.of(spec.corpus()).getFileName() + ", " + texts.size() + " texts";
+        }
+        return texts.size() + " inline texts";
+    }
+
+    private static Path normal(Path dir) {
+        return dir.toAbsolutePath().normalize();
     }
 
     private static ModelsConfig models(String file) throws IOException {
