@@ -143,4 +143,39 @@ class QuantCheckExtensionErrorsTest {
         assertThat(entry.getKeyValuePairs()).containsEntry("quantcheck.all-minilm-l6-v2-mlx-q8.texts", "3")
                 .containsKeys("quantcheck.all-minilm-l6-v2-mlx-q8.cosine.mean", "quantcheck.all-minilm-l6-v2-mlx-q8.band");
     }
+
+    /** Encoders seen by the parallel fixtures, to compare identities. */
+    static final java.util.Set<Encoder> SEEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class ParallelA {
+        @Test
+        void test(@QuantizedModel(model = "all-minilm-l6-v2", bits = 4) Encoder q4) {
+            SEEN.add(q4);
+        }
+    }
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class ParallelB {
+        @QuantizedModel(model = "all-minilm-l6-v2", bits = 4)
+        Encoder q4;
+
+        @Test
+        void test() {
+            SEEN.add(q4);
+        }
+    }
+
+    @Test
+    void classesRunInParallelShareOneModel() {
+        SEEN.clear();
+        EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+                .selectors(selectClass(ParallelA.class), selectClass(ParallelB.class))
+                .execute().testEvents().assertStatistics(s -> s.succeeded(2));
+        assertThat(SEEN).hasSize(1);
+    }
 }
