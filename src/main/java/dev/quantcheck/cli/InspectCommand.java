@@ -3,10 +3,10 @@ package dev.quantcheck.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.inspection.InspectionReport;
+import dev.quantcheck.inspection.InspectionTable;
 import dev.quantcheck.inspection.LayerReport;
 import dev.quantcheck.inspection.LayerStatistics;
 import dev.quantcheck.inspection.ModelInspector;
-import dev.quantcheck.inspection.NonFiniteValues;
 import dev.quantcheck.inspection.ReportJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +57,7 @@ final class InspectCommand implements Callable<Integer> {
         if (json) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ReportJson.toJson(report)));
         } else {
-            printTable(out, report);
+            out.print(InspectionTable.of(report));
             if (verbose) {
                 printStatistics(out, report);
             }
@@ -67,30 +67,6 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- the table
-
-    private static void printTable(PrintWriter out, InspectionReport report) {
-        int width = nameWidth(report.layers());
-        String row = "%-" + width + "s  %-12s  %-10s  %4s  %5s  %13s  %7s  %s%n";
-        out.printf("Model %s%n", report.model());
-        out.printf(Locale.ROOT, row, "LAYER", "SHAPE", "STORAGE", "BITS", "GROUP", "BYTES", "BITS/W", "VERDICT");
-        for (LayerReport l : report.layers()) {
-            out.printf(Locale.ROOT, row, l.name(), l.shapeString(), l.storage(), orDash(l.bits()),
-                    orDash(l.groupSize()), String.format(Locale.ROOT, "%,d", l.bytes()),
-                    String.format(Locale.ROOT, "%.2f", l.bitsPerWeight()), l.verdict());
-        }
-        out.println();
-        out.printf(Locale.ROOT, "Total    %,d bytes (%.2f MB) in %d layers; weight files %,d bytes%n",
-                report.tensorBytes(), report.tensorBytes() / 1e6, report.layers().size(), report.fileBytes());
-        out.printf(Locale.ROOT, "Weights  %,d at %.2f bits per weight on average%n", report.weights(),
-                report.averageBitsPerWeight());
-        out.printf("Verdict  %s%n", report.verdictLine());
-        List<NonFiniteValues> nonFinite = report.nonFinite();
-        if (!nonFinite.isEmpty()) {
-            out.printf("NaN/Inf  in %d tensor%s:%n", nonFinite.size(), nonFinite.size() == 1 ? "" : "s");
-            nonFinite.forEach(n -> out.printf(Locale.ROOT, "  %s: %,d NaN, %,d Inf, first %s at %s%n", n.tensor(),
-                    n.nanCount(), n.infCount(), n.firstValue(), n.firstIndex()));
-        }
-    }
 
     private static void printStatistics(PrintWriter out, InspectionReport report) {
         int width = nameWidth(report.layers());

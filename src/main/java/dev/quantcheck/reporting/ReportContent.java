@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerError;
 import dev.quantcheck.inspection.InspectionReport;
+import dev.quantcheck.inspection.InspectionTable;
 import dev.quantcheck.inspection.ReportJson;
 import dev.quantcheck.metrics.EmbeddingComparison;
 
@@ -150,7 +151,7 @@ public final class ReportContent {
             text("quantization report" + suffix, "the model could not be inspected: " + e);
             return;
         }
-        text("quantization report" + suffix, ReportTables.inspection(report));
+        text("quantization report" + suffix, InspectionTable.of(report));
         json("quantization report" + suffix, ReportJson.toJson(report));
     }
 

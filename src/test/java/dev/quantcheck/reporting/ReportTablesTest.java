@@ -5,6 +5,7 @@ import dev.quantcheck.conversion.ConversionOptions;
 import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.inspection.InspectionReport;
+import dev.quantcheck.inspection.InspectionTable;
 import dev.quantcheck.inspection.ModelInspector;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.testing.TinyBert;
@@ -56,7 +57,7 @@ class ReportTablesTest {
         int code = cli.execute("inspect", out.toString());
         // THEN the attachment and the command say the same, so users recognise it
         assertThat(code).isZero();
-        assertThat(ReportTables.inspection(report)).isEqualTo(printed.toString())
+        assertThat(InspectionTable.of(report)).isEqualTo(printed.toString())
                 .contains("U32 packed", "Verdict  TRUE_QUANTIZED");
     }
 
