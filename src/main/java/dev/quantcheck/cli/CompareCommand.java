@@ -57,10 +57,7 @@ final class CompareCommand implements Callable<Integer> {
         EmbeddingComparison comparison;
         DiagnosisReport diagnosis = null;
         try (Encoder r = Encoder.load(reference); Encoder c = Encoder.load(candidate)) {
-            comparison = EmbeddingComparison.of(texts.texts(), r.embed(texts.texts()), c.embed(texts.texts()));
-            if (texts.hasPairs()) {
-                comparison = comparison.withPairs(texts.pairs(), texts.humanScores());
-            }
+            comparison = texts.compare(r.embed(texts.texts()), c.embed(texts.texts()));
             if (perLayer) {
                 diagnosis = LayerDiagnosis.run(r, c, texts.texts().subList(0, Math.min(64, texts.texts().size())));
             }

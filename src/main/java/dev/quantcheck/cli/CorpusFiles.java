@@ -1,5 +1,7 @@
 package dev.quantcheck.cli;
 
+import dev.quantcheck.metrics.EmbeddingComparison;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,12 @@ final class CorpusFiles {
     record Corpus(Path file, List<String> texts, List<int[]> pairs, double[] humanScores) {
         boolean hasPairs() {
             return !pairs.isEmpty();
+        }
+
+        /** Compares two models' embeddings of these texts, with the STS pairs and scores when there are some. */
+        EmbeddingComparison compare(float[][] reference, float[][] candidate) {
+            EmbeddingComparison comparison = EmbeddingComparison.of(texts, reference, candidate);
+            return hasPairs() ? comparison.withPairs(pairs, humanScores) : comparison;
         }
     }
 

@@ -159,10 +159,8 @@ final class DemoCommand implements Callable<Integer> {
                 report.sink().pastStep(referenceStep.name(), referenceStep.startMillis(), referenceStep.stopMillis());
                 float[][] candidate = report.step("embed " + texts.texts().size() + " texts",
                         () -> encoder.embed(texts.texts()));
-                EmbeddingComparison comparison = report.step("compare with the fp32 original", () -> {
-                    EmbeddingComparison c = EmbeddingComparison.of(texts.texts(), reference, candidate);
-                    return texts.hasPairs() ? c.withPairs(texts.pairs(), texts.humanScores()) : c;
-                });
+                EmbeddingComparison comparison = report.step("compare with the fp32 original",
+                        () -> texts.compare(reference, candidate));
                 out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
                         comparison.minCosine(), Band.of(comparison.meanCosine()).name());
                 report.comparison(row.label(), "all-minilm-l6-v2 (fp32)", corpusName, comparison,

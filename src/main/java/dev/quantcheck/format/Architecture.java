@@ -20,6 +20,11 @@ public enum Architecture {
         return modelType;
     }
 
+    /** Layer {@code layer}'s module path: {@code encoder.layer.3}, or DistilBERT's {@code transformer.layer.3}. */
+    public String layerPath(int layer) {
+        return (this == BERT ? "encoder.layer." : "transformer.layer.") + layer;
+    }
+
     /** The architecture of a {@code model_type}, or null when quantcheck does not run it. */
     static Architecture ofModelType(String modelType) {
         for (Architecture a : values()) {

@@ -1,5 +1,6 @@
 package dev.quantcheck.inference;
 
+import dev.quantcheck.format.LayerModule;
 import dev.quantcheck.format.ModelConfig;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.Pooling;
@@ -179,18 +180,29 @@ public final class Encoder implements AutoCloseable {
      * Hugging Face module (BERT / DistilBERT).
      */
     public enum SubLayer {
-        /** {@code attention.self.query} / {@code attention.q_lin}: layer input [tokens, hidden] -> [tokens, hidden]. */
-        QUERY,
-        /** {@code attention.self.key} / {@code attention.k_lin}: layer input -> [tokens, hidden]. */
-        KEY,
-        /** {@code attention.self.value} / {@code attention.v_lin}: layer input -> [tokens, hidden]. */
-        VALUE,
-        /** {@code attention.output.dense} / {@code attention.out_lin}: attention context -> [tokens, hidden]. */
-        ATTENTION_OUTPUT,
-        /** {@code intermediate.dense} / {@code ffn.lin1}: normed attention state -> [tokens, intermediate]. */
-        INTERMEDIATE,
-        /** {@code output.dense} / {@code ffn.lin2}: GELU of the intermediate -> [tokens, hidden]. */
-        OUTPUT
+        /** Layer input [tokens, hidden] -> [tokens, hidden]. */
+        QUERY(LayerModule.QUERY),
+        /** Layer input -> [tokens, hidden]. */
+        KEY(LayerModule.KEY),
+        /** Layer input -> [tokens, hidden]. */
+        VALUE(LayerModule.VALUE),
+        /** Attention context -> [tokens, hidden]. */
+        ATTENTION_OUTPUT(LayerModule.ATTENTION_OUTPUT),
+        /** Normed attention state -> [tokens, intermediate]. */
+        INTERMEDIATE(LayerModule.INTERMEDIATE),
+        /** GELU of the intermediate -> [tokens, hidden]. */
+        OUTPUT(LayerModule.OUTPUT);
+
+        private final LayerModule module;
+
+        SubLayer(LayerModule module) {
+            this.module = module;
+        }
+
+        /** The module it runs, which knows its name in each architecture. */
+        public LayerModule module() {
+            return module;
+        }
     }
 
     /** Sees every linear sub-layer's input and output while {@link #runLayer} runs, in {@link SubLayer} order. */

@@ -1,6 +1,7 @@
 package dev.quantcheck.inference;
 
 import dev.quantcheck.format.Architecture;
+import dev.quantcheck.format.LayerModule;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.ModelDirectoryException;
 
@@ -46,36 +47,26 @@ final class EncoderWeights {
                 ? l.linear(e + "token_type_embeddings") : null;
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < model.config().numLayers(); i++) {
-            layers.add(model.architecture() == Architecture.BERT ? bertLayer(l, i) : distilBertLayer(l, i));
+            layers.add(layer(l, model.architecture(), i));
         }
         return new EncoderWeights(l.linear(e + "word_embeddings"), l.linear(e + "position_embeddings"), tokenType,
                 l.norm(e + "LayerNorm", true), l.norm(e + "LayerNorm", false), layers);
     }
 
-    private static Layer bertLayer(Loader l, int i) throws IOException {
-        String p = "encoder.layer." + i + ".";
+    private static Layer layer(Loader l, Architecture a, int i) throws IOException {
+        String query = LayerModule.QUERY.path(a, i);
+        String key = LayerModule.KEY.path(a, i);
+        String value = LayerModule.VALUE.path(a, i);
+        String attentionOut = LayerModule.ATTENTION_OUTPUT.path(a, i);
+        String attentionNorm = LayerModule.ATTENTION_NORM.path(a, i);
+        String ffnIn = LayerModule.INTERMEDIATE.path(a, i);
+        String ffnOut = LayerModule.OUTPUT.path(a, i);
+        String ffnNorm = LayerModule.OUTPUT_NORM.path(a, i);
         return new Layer(
-                l.linear(p + "attention.self.query"), l.bias(p + "attention.self.query"),
-                l.linear(p + "attention.self.key"), l.bias(p + "attention.self.key"),
-                l.linear(p + "attention.self.value"), l.bias(p + "attention.self.value"),
-                l.linear(p + "attention.output.dense"), l.bias(p + "attention.output.dense"),
-                l.norm(p + "attention.output.LayerNorm", true), l.norm(p + "attention.output.LayerNorm", false),
-                l.linear(p + "intermediate.dense"), l.bias(p + "intermediate.dense"),
-                l.linear(p + "output.dense"), l.bias(p + "output.dense"),
-                l.norm(p + "output.LayerNorm", true), l.norm(p + "output.LayerNorm", false));
-    }
-
-    private static Layer distilBertLayer(Loader l, int i) throws IOException {
-        String p = "transformer.layer." + i + ".";
-        return new Layer(
-                l.linear(p + "attention.q_lin"), l.bias(p + "attention.q_lin"),
-                l.linear(p + "attention.k_lin"), l.bias(p + "attention.k_lin"),
-                l.linear(p + "attention.v_lin"), l.bias(p + "attention.v_lin"),
-                l.linear(p + "attention.out_lin"), l.bias(p + "attention.out_lin"),
-                l.norm(p + "sa_layer_norm", true), l.norm(p + "sa_layer_norm", false),
-                l.linear(p + "ffn.lin1"), l.bias(p + "ffn.lin1"),
-                l.linear(p + "ffn.lin2"), l.bias(p + "ffn.lin2"),
-                l.norm(p + "output_layer_norm", true), l.norm(p + "output_layer_norm", false));
+                l.linear(query), l.bias(query), l.linear(key), l.bias(key), l.linear(value), l.bias(value),
+                l.linear(attentionOut), l.bias(attentionOut), l.norm(attentionNorm, true), l.norm(attentionNorm, false),
+                l.linear(ffnIn), l.bias(ffnIn), l.linear(ffnOut), l.bias(ffnOut),
+                l.norm(ffnNorm, true), l.norm(ffnNorm, false));
     }
 
     /** Bytes resident: every weight as stored plus the float vectors. */

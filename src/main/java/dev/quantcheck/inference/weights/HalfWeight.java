@@ -66,7 +66,7 @@ public final class HalfWeight extends TiledWeight {
     }
 
     private float value(short bits) {
-        return dtype == DType.BF16 ? Float.intBitsToFloat((bits & 0xFFFF) << 16) : HalfFloats.f16ToFloat(bits);
+        return dtype == DType.BF16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.f16ToFloat(bits);
     }
 
     @Override
