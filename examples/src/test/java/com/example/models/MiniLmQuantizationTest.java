@@ -38,7 +38,7 @@ class MiniLmQuantizationTest {
                 .meetsTargetSize();
     }
 
-    @ParameterizedTest(name = "{0} keeps the original's meaning")
+    @ParameterizedTest(name = "{0} keeps the meaning of the original")
     @QuantizedModelsSource(model = "all-minilm-l6-v2", bits = {8, 4})
     void accuracy(ModelUnderTest model) {
         EmbeddingComparison comparison = reference.compareWith(model.encoder());
