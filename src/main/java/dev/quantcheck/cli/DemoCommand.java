@@ -191,8 +191,10 @@ final class DemoCommand implements Callable<Integer> {
                 finish(allure, reports.get(i), compared.get(i), gates[i], started[i]);
             }
             allure.environment(environment(corpusName));
-            out.printf("%nWritten to %s (Allure results in allure-results/: npx allure generate %s -o %s --clean)%n",
-                    folder, folder.resolve("allure-results"), folder.resolve("allure-report"));
+            // the generator and its page report to Google unless told not to (README, "Reports in Allure")
+            out.printf("%nWritten to %s; an HTML report of its Allure results, offline:%n"
+                            + "  ALLURE_NO_ANALYTICS=true npx allure-commandline generate --single-file --clean -o %s %s%n",
+                    folder, folder.resolve("allure-report"), folder.resolve("allure-results"));
         } else {
             out.printf("%nWritten to %s%n", folder);
         }
