@@ -122,13 +122,6 @@ final class AllureReportPage implements AutoCloseable {
         return parameters;
     }
 
-    /** The names of the open test's attachments, in steps at any depth. */
-    List<String> attachmentNames() {
-        return driver.findElements(By.cssSelector(".test-result-overview__execution .attachment-row__name")).stream()
-                .map(e -> e.getAttribute("textContent").trim())
-                .toList();
-    }
-
     /**
      * Expands the open test's image attachment called {@code name} (opening the steps around it) and waits until the
      * browser has decoded it; returns the size it decoded.
@@ -136,7 +129,7 @@ final class AllureReportPage implements AutoCloseable {
     Dimension showImage(String name) {
         WebElement row = driver.findElements(By.cssSelector(".test-result-overview__execution .attachment-row"))
                 .stream()
-                .filter(r -> r.findElement(By.cssSelector(".attachment-row__name")).getAttribute("textContent").trim()
+                .filter(r -> r.findElement(By.cssSelector(".attachment-row__name")).getDomProperty("textContent").trim()
                         .equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no attachment called \"" + name + "\" in the open test"));
@@ -150,7 +143,6 @@ final class AllureReportPage implements AutoCloseable {
                 .filter(i -> decodedWidth(i) > 0)
                 .findFirst()
                 .orElse(null));
-        scrollTo(row);
         return new Dimension(decodedWidth(image), ((Number) js("return arguments[0].naturalHeight", image)).intValue());
     }
 
