@@ -1,6 +1,7 @@
 package dev.quantcheck.diagnosis;
 
 import dev.quantcheck.inference.TokenBatch;
+import dev.quantcheck.metrics.Cosine;
 
 /**
  * Running sums for one {@link StateError} over batches: per-text cosine means and minima, and the two squared
@@ -20,7 +21,7 @@ final class ErrorSums {
             double sum = 0;
             double min = 1;
             for (int t = 0; t < batch.length(i); t++, row++) {
-                double c = cosine(candidate, reference, row * width, width);
+                double c = Cosine.of(candidate, reference, row * width, width);
                 sum += c;
                 min = c < min || Double.isNaN(c) ? c : min;
             }
@@ -34,22 +35,6 @@ final class ErrorSums {
 
     StateError result() {
         return new StateError(meanCosineSum / texts, minCosineSum / texts, worstCosine, frobenius.relativeError());
-    }
-
-    /** cos(a, b) of one row, in [-1, 1] or NaN; 1 when both are zero, 0 when only one is. */
-    static double cosine(float[] a, float[] b, int offset, int length) {
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int j = offset; j < offset + length; j++) {
-            dot += (double) a[j] * b[j];
-            aa += (double) a[j] * a[j];
-            bb += (double) b[j] * b[j];
-        }
-        if (aa == 0 || bb == 0) {
-            return aa == bb ? 1 : 0;
-        }
-        return Math.max(-1, Math.min(1, dot / Math.sqrt(aa * bb))); // rounding can step past 1; NaN stays NaN
     }
 
     /** {@code ||c - r||^2} and {@code ||r||^2} summed over batches. */

@@ -275,7 +275,7 @@ public final class EmbeddingComparison {
                     d.largestAt = c;
                 }
             }
-            d.cosine = cosine(dot, aa, bb);
+            d.cosine = Cosine.fromSums(dot, aa, bb);
             return d;
         }
 
@@ -286,21 +286,6 @@ public final class EmbeddingComparison {
         double maxAbsDiff() {
             return undefinedAt >= 0 ? Double.NaN : largest;
         }
-    }
-
-    /**
-     * Cosine from a dot product and the two squared norms, clamped to [-1, 1]. NaN when either vector holds NaN or
-     * Inf; 1 for two zero vectors (identical), 0 for one zero vector against a non-zero one.
-     */
-    static double cosine(double dot, double aa, double bb) {
-        if (!Double.isFinite(aa) || !Double.isFinite(bb)) {
-            return Double.NaN;
-        }
-        if (aa == 0 || bb == 0) {
-            return aa == bb ? 1.0 : 0.0;
-        }
-        double c = dot / (Math.sqrt(aa) * Math.sqrt(bb));
-        return Math.max(-1.0, Math.min(1.0, c));
     }
 
     /** Cosine similarity of rows {@code i} and {@code j} of one matrix; NaN when their lengths differ. */
@@ -314,7 +299,7 @@ public final class EmbeddingComparison {
         for (int c = 0; c < a.length; c++) {
             dot += (double) a[c] * b[c];
         }
-        return cosine(dot, squares[i], squares[j]);
+        return Cosine.fromSums(dot, squares[i], squares[j]);
     }
 
     private static double[] squares(float[][] m) {

@@ -2,6 +2,7 @@ package dev.quantcheck.reporting;
 
 import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerError;
+import dev.quantcheck.metrics.Cosine;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.StsCorrelation;
 import org.jfree.chart.ChartFactory;
@@ -157,7 +158,7 @@ public final class Plots {
         if (pairs <= MAX_SCATTER_POINTS) {
             for (int i = 0; i < n; i++) {
                 for (int j = i + 1; j < n; j++) {
-                    add(points, cosine(reference[i], reference[j]), cosine(candidate[i], candidate[j]));
+                    add(points, Cosine.of(reference[i], reference[j]), Cosine.of(candidate[i], candidate[j]));
                 }
             }
         } else {
@@ -166,7 +167,7 @@ public final class Plots {
                 int i = random.nextInt(n);
                 int j = random.nextInt(n - 1);
                 j += j >= i ? 1 : 0;
-                add(points, cosine(reference[i], reference[j]), cosine(candidate[i], candidate[j]));
+                add(points, Cosine.of(reference[i], reference[j]), Cosine.of(candidate[i], candidate[j]));
             }
         }
         XYSeriesCollection data = new XYSeriesCollection(points);
@@ -201,8 +202,8 @@ public final class Plots {
             int a = pairs.get(p)[0];
             int b = pairs.get(p)[1];
             if (a < n && b < n) {
-                add(ref, human[p], cosine(reference[a], reference[b]));
-                add(cand, human[p], cosine(candidate[a], candidate[b]));
+                add(ref, human[p], Cosine.of(reference[a], reference[b]));
+                add(cand, human[p], Cosine.of(candidate[a], candidate[b]));
             }
         }
         XYSeriesCollection data = new XYSeriesCollection();
@@ -296,22 +297,6 @@ public final class Plots {
 
     private static Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;
-    }
-
-    /** Cosine similarity in double; NaN when the lengths differ or a norm is zero or not finite. */
-    static double cosine(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.NaN;
-        }
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return aa > 0 && bb > 0 ? dot / Math.sqrt(aa * bb) : Double.NaN;
     }
 
     private static String number(double x) {
