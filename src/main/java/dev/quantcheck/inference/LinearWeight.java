@@ -38,11 +38,15 @@ public interface LinearWeight {
         decodePanel(row0, count, panel);
     }
 
-    /** Group size of the bias part, or 0 when the layer has none (float and fp-mode layers). */
-    int biasGroupSize();
+    /** Group size of the bias part, or 0 when the layer has none: float and fp-mode layers, the default. */
+    default int biasGroupSize() {
+        return 0;
+    }
 
     /** The bias of group {@code group} of row {@code row}; only called when {@link #biasGroupSize()} > 0. */
-    float groupBias(int row, int group);
+    default float groupBias(int row, int group) {
+        throw new UnsupportedOperationException(storage() + " has no group biases");
+    }
 
     /** Row {@code row} of the full W (bias part included) into {@code out[offset, offset + cols())}: embedding lookups. */
     void decodeRow(int row, float[] out, int offset);

@@ -44,16 +44,6 @@ public final class F32Weight extends TiledWeight {
     }
 
     @Override
-    public int biasGroupSize() {
-        return 0;
-    }
-
-    @Override
-    public float groupBias(int row, int group) {
-        throw new UnsupportedOperationException("a float weight has no group biases");
-    }
-
-    @Override
     void decodeRowChecked(int row, float[] out, int offset) {
         for (int k = 0; k < cols; k++) {
             out[offset + k] = tiles[tiledIndex(row, k)];

@@ -95,16 +95,6 @@ public final class FpWeight extends TiledWeight {
         return codes.length + scaleCodes.length + (globalScale == null ? 0 : 4);
     }
 
-    @Override
-    public int biasGroupSize() {
-        return 0;
-    }
-
-    @Override
-    public float groupBias(int row, int group) {
-        throw new UnsupportedOperationException(mode.configName() + " has no group biases");
-    }
-
     private float scale(int row, int group) {
         return scaleValues[scaleCodes[row * groups + group] & 0xFF];
     }

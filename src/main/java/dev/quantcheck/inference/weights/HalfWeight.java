@@ -55,16 +55,6 @@ public final class HalfWeight extends TiledWeight {
         return 2L * tiles.length;
     }
 
-    @Override
-    public int biasGroupSize() {
-        return 0;
-    }
-
-    @Override
-    public float groupBias(int row, int group) {
-        throw new UnsupportedOperationException("a float weight has no group biases");
-    }
-
     private float value(short bits) {
         return dtype == DType.BF16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.f16ToFloat(bits);
     }
