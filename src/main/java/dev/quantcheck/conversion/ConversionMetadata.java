@@ -98,7 +98,7 @@ public record ConversionMetadata(double originalSizeMb, double actualSizeMb, Dou
     static ConversionMetadata fromJson(JsonNode root) {
         JsonNode q = root.path("quantization");
         Map<String, String> overrides = new TreeMap<>();
-        q.path("layer_overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
+        q.path("layer_overrides").properties().forEach(e -> overrides.put(e.getKey(), e.getValue().asText()));
         JsonNode target = q.path("target_size_mb");
         return new ConversionMetadata(q.path("original_size_mb").asDouble(), q.path("actual_size_mb").asDouble(),
                 target.isNumber() ? target.asDouble() : null, q.path("bits").asInt(), q.path("group_size").asInt(),

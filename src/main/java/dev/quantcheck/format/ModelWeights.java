@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,8 +116,7 @@ public final class ModelWeights implements AutoCloseable {
 
     private static void checkIndexAgainstFiles(Path index, Map<String, SafetensorsFile> byName) throws IOException {
         JsonNode weightMap = readIndex(index).get("weight_map");
-        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
             SafetensorsFile holder = byName.get(e.getKey());
             if (holder == null || !holder.path().getFileName().toString().equals(e.getValue().asText())) {
                 throw new ModelDirectoryException(index, "the weight_map puts '" + e.getKey() + "' in "

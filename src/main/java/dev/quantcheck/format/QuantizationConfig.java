@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,8 +54,7 @@ public record QuantizationConfig(LayerQuantization global, Map<String, Optional<
                 positive(file, block, "bits", defaults.bits(), "quantization"),
                 positive(file, block, "group_size", defaults.groupSize(), "quantization"));
         Map<String, Optional<LayerQuantization>> perLayer = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = block.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : block.properties()) {
             if (GLOBAL_KEYS.contains(e.getKey())) {
                 continue;
             }

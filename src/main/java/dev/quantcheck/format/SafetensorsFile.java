@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +142,7 @@ public final class SafetensorsFile implements AutoCloseable {
                     "the header is " + (root == null ? "empty" : "a JSON " + root.getNodeType()));
         }
         Map<String, TensorInfo> tensors = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (field.getKey().equals("__metadata__")) {
                 readMetadata(path, field.getValue(), metadataOut);
             } else {
@@ -160,8 +158,7 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new SafetensorsFormatException(path, null, Rule.BAD_METADATA,
                     "__metadata__ is a JSON " + node.getNodeType());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new SafetensorsFormatException(path, null, Rule.BAD_METADATA,
                         "__metadata__ key '" + e.getKey() + "' holds a JSON " + e.getValue().getNodeType());

