@@ -2,6 +2,7 @@ package dev.quantcheck.assertions;
 
 import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.metrics.GateCheck;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.error.ErrorMessageFactory;
 
@@ -249,9 +250,11 @@ public class ComparisonAssert extends AbstractAssert<ComparisonAssert, Embedding
     }
 
     /**
-     * Verifies every gate that {@code thresholds} sets (a null gate is not checked): mean cosine and min cosine at
-     * least, MSE and max absolute difference at most; the gates of {@code config/models.yaml}. All failing gates
-     * are reported together by {@code ShouldMeetThresholds}, each with its own message.
+     * Verifies every gate that {@code thresholds} sets (a null gate is not checked), as
+     * {@link GateCheck#of} judges them: mean, min and first-percentile cosine, top-10 neighbour overlap and
+     * pairwise Spearman at least, MSE, max absolute difference and the STS Spearman drop at most; the gates of
+     * {@code config/models.yaml}. The STS gate is checked only on a comparison with human scores. All failing
+     * gates are reported together by {@code ShouldMeetThresholds}, each with its own message.
      *
      * <pre>{@code
      * QualityThresholds gates = ModelsConfig.loadDefault().entry("all-minilm-l6-v2", 8).thresholds();
@@ -265,21 +268,30 @@ public class ComparisonAssert extends AbstractAssert<ComparisonAssert, Embedding
         Objects.requireNonNull(thresholds, "thresholds");
         isNotNull();
         List<ErrorMessageFactory> failures = new ArrayList<>();
-        if (thresholds.meanCosine() != null && !(actual.meanCosine() >= thresholds.meanCosine())) {
-            failures.add(shouldHaveMeanCosineAtLeast(actual, thresholds.meanCosine()));
-        }
-        if (thresholds.minCosine() != null && !(actual.minCosine() >= thresholds.minCosine())) {
-            failures.add(shouldHaveMinCosineAtLeast(actual, thresholds.minCosine()));
-        }
-        if (thresholds.mse() != null && !(actual.mse() <= thresholds.mse())) {
-            failures.add(shouldHaveMseAtMost(actual, thresholds.mse()));
-        }
-        if (thresholds.maxAbsDiff() != null && !(actual.maxAbsDiff() <= thresholds.maxAbsDiff())) {
-            failures.add(shouldHaveMaxAbsDiffAtMost(actual, thresholds.maxAbsDiff()));
+        for (GateCheck check : GateCheck.of(thresholds, actual)) {
+            if (!check.passed()) {
+                failures.add(message(check));
+            }
         }
         if (!failures.isEmpty()) {
             throwAssertionError(shouldMeetThresholds(thresholds, failures));
         }
         return myself;
+    }
+
+    private ErrorMessageFactory message(GateCheck check) {
+        double t = check.threshold();
+        return switch (check.gate()) {
+            case "mean_cosine" -> shouldHaveMeanCosineAtLeast(actual, t);
+            case "min_cosine" -> shouldHaveMinCosineAtLeast(actual, t);
+            case "mse" -> shouldHaveMseAtMost(actual, t);
+            case "max_abs_diff" -> shouldHaveMaxAbsDiffAtMost(actual, t);
+            case "p01_cosine" -> shouldHavePercentileCosineAtLeast(actual, 1, t);
+            case "top10_overlap" -> shouldHaveTopKOverlapAtLeast(actual, GateCheck.TOP_K, t);
+            case "pairwise_spearman" -> shouldHaveSpearmanAtLeast(actual, t);
+            // a drop of at most t: the candidate reaches at least the reference's correlation minus t
+            case "sts_spearman_drop" -> shouldHaveStsSpearmanAtLeast(actual, actual.sts().orElseThrow().reference() - t);
+            default -> throw new IllegalStateException("no message for the gate " + check.gate());
+        };
     }
 }

@@ -2,7 +2,8 @@ package dev.quantcheck.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantcheck.QuantCheck;
+import dev.quantcheck.corpus.Corpora;
+import dev.quantcheck.corpus.TextCorpus;
 import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerDiagnosis;
 import dev.quantcheck.format.AtomicFiles;
@@ -36,9 +37,15 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--candidate", paramLabel = "DIR", required = true, description = "The converted model folder.")
     Path candidate;
 
-    @Option(names = "--corpus", paramLabel = "FILE", description = "One text per line, or an STS Benchmark .tsv "
-            + "(default: ../shared/data/sts beside the project, when present).")
-    Path corpus;
+    @Option(names = "--corpus", paramLabel = "NAME|FILE", defaultValue = Corpora.DEFAULT,
+            description = "builtin:all (default), builtin:SECTION, a text file (one text per line), or an STS "
+                    + "Benchmark .tsv (its human scores add the STS Spearman).")
+    String corpus;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Compare on the corpus's first N texts only (default: all; the built-in corpus "
+                    + "interleaves its sections, so any N samples each).")
+    int limit;
 
     @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "689",
             description = "STS pairs to use from a .tsv (default ${DEFAULT-VALUE}).")
@@ -53,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CorpusFiles.Corpus texts = CorpusFiles.resolve(corpus, QuantCheck.home(), maxPairs);
+        TextCorpus texts = Corpora.load(corpus, maxPairs).first(limit);
         EmbeddingComparison comparison;
         DiagnosisReport diagnosis = null;
         try (Encoder r = Encoder.load(reference); Encoder c = Encoder.load(candidate)) {
@@ -63,6 +70,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        out.printf("Corpus          %s%n", texts.describe());
         print(out, comparison);
         if (diagnosis != null) {
             out.println();
@@ -75,7 +83,7 @@ final class CompareCommand implements Callable<Integer> {
             ObjectNode json = new ObjectMapper().createObjectNode();
             json.put("reference", reference.toAbsolutePath().toString());
             json.put("candidate", candidate.toAbsolutePath().toString());
-            json.put("corpus", texts.file().toAbsolutePath().toString());
+            json.put("corpus", texts.name());
             json.setAll(comparison.toJson());
             if (diagnosis != null) {
                 json.set("per_layer", diagnosis.toJson());

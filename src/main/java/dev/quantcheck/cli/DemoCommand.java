@@ -10,6 +10,8 @@ import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.conversion.ModelEntry;
 import dev.quantcheck.conversion.ModelsConfig;
 import dev.quantcheck.conversion.QualityThresholds;
+import dev.quantcheck.corpus.Corpora;
+import dev.quantcheck.corpus.TextCorpus;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.inference.Encoder;
@@ -22,6 +24,8 @@ import dev.quantcheck.inspection.ReportJson;
 import dev.quantcheck.inspection.Verdict;
 import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.metrics.GateCheck;
+import dev.quantcheck.metrics.StsCorrelation;
 import dev.quantcheck.models.BuiltinModels;
 import dev.quantcheck.reporting.ModelFacts;
 import dev.quantcheck.reporting.PastStep;
@@ -63,12 +67,23 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--corpus", paramLabel = "FILE", description = "One text per line, or an STS .tsv "
-            + "(default: ../shared/data/sts beside the project).")
-    Path corpus;
+    @Option(names = "--corpus", paramLabel = "NAME|FILE", defaultValue = Corpora.DEFAULT,
+            description = "The texts to compare on: builtin:all (default), builtin:SECTION, a text file (one text per "
+                    + "line) or an STS Benchmark .tsv.")
+    String corpus;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Compare on the corpus's first N texts only (default: all; the built-in corpus "
+                    + "interleaves its sections, so any N samples each).")
+    int limit;
+
+    @Option(names = "--sts", paramLabel = "FILE", description = "STS Benchmark pairs with human scores, for the STS "
+            + "Spearman row (default: the STS file of quantcheck's development machines when it is there; without "
+            + "one the row is left out).")
+    Path sts;
 
     @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "300",
-            description = "STS pairs to compare on (default ${DEFAULT-VALUE}).")
+            description = "STS pairs to use (default ${DEFAULT-VALUE}).")
     int maxPairs;
 
     @Option(names = "--results", paramLabel = "DIR", description = "Results folder (default: results/demo).")
@@ -80,7 +95,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One column of the results table. */
     private record Row(String label, Path model, ConversionResult conversion, InspectionReport inspection,
-                       EmbeddingComparison comparison, ForwardTimer.Timing timing, Double targetMb) {
+                       EmbeddingComparison comparison, StsCorrelation sts, ForwardTimer.Timing timing, Double targetMb,
+                       QualityThresholds gates) {
+        List<GateCheck> gateChecks() {
+            return GateCheck.of(gates, comparison);
+        }
     }
 
     @Override
@@ -133,23 +152,28 @@ final class DemoCommand implements Callable<Integer> {
             }
             reports.get(i).model(facts, List.of(), () -> report);
             out.printf("        %-16s %s%n", labels[i], report.verdictLine());
-            rows.add(new Row(labels[i], conversions[i].output(), conversions[i], report, null, null, targets[i]));
+            rows.add(new Row(labels[i], conversions[i].output(), conversions[i], report, null, null, null, targets[i],
+                    gates[i]));
         }
 
-        CorpusFiles.Corpus texts = CorpusFiles.resolve(corpus, QuantCheck.home(), maxPairs);
-        progress(out, ++step, steps, "Comparing with the original on " + texts.texts().size() + " texts from "
-                + texts.file().getFileName());
+        TextCorpus texts = Corpora.load(corpus, maxPairs).first(limit);
+        TextCorpus humanScores = texts.hasPairs() ? null : stsCorpus(out);
+        progress(out, ++step, steps, "Comparing with the original on " + texts.describe()
+                + (humanScores == null ? "" : "; STS Spearman on " + humanScores.describe()));
         float[][] reference;
+        float[][] stsReference = null;
         ForwardTimer.Timing originalTiming;
         long embedStart = System.currentTimeMillis();
         try (Encoder encoder = Encoder.load(original, EncoderOptions.defaults())) {
             reference = encoder.embed(texts.texts());
+            if (humanScores != null) {
+                stsReference = encoder.embed(humanScores.texts());
+            }
             originalTiming = time(encoder, texts);
         }
-        PastStep referenceStep = new PastStep("load the fp32 original, embed " + texts.texts().size()
+        PastStep referenceStep = new PastStep("load the fp32 original, embed " + texts.size()
                 + " texts and time it", embedStart, System.currentTimeMillis());
-        String corpusName = texts.file().getFileName() + ", " + texts.texts().size() + " texts"
-                + (texts.hasPairs() ? ", " + texts.pairs().size() + " STS pairs" : "");
+        String corpusName = texts.describe();
         List<Row> compared = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
@@ -157,24 +181,30 @@ final class DemoCommand implements Callable<Integer> {
             try (Encoder encoder = report.step("load " + row.model().getFileName(),
                     () -> Encoder.load(row.model(), EncoderOptions.defaults()))) {
                 report.sink().pastStep(referenceStep.name(), referenceStep.startMillis(), referenceStep.stopMillis());
-                float[][] candidate = report.step("embed " + texts.texts().size() + " texts",
+                float[][] candidate = report.step("embed " + texts.size() + " texts",
                         () -> encoder.embed(texts.texts()));
                 EmbeddingComparison comparison = report.step("compare with the fp32 original",
                         () -> texts.compare(reference, candidate));
+                StsCorrelation stsCorrelation = comparison.sts().orElse(null);
+                if (humanScores != null) {
+                    float[][] stsFloats = stsReference;
+                    stsCorrelation = report.step("STS Spearman on " + humanScores.describe(), () -> humanScores
+                            .compare(stsFloats, encoder.embed(humanScores.texts())).sts().orElseThrow());
+                }
                 out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
                         comparison.minCosine(), Band.of(comparison.meanCosine()).name());
                 report.comparison(row.label(), "all-minilm-l6-v2 (fp32)", corpusName, comparison,
                         new float[][][] {reference, candidate}, gate(gates[i]), gateName(gates[i]));
-                ForwardTimer.Timing timing = report.step("time " + iterations + " forward passes of 32 texts",
+                ForwardTimer.Timing timing = report.step("time " + iterations + " forward passes of 32 x 16 tokens",
                         () -> time(encoder, texts));
                 report.sink().parameter("median_ms", String.format(Locale.ROOT, "%.1f", timing.medianMs()), false);
                 compared.add(new Row(row.label(), row.model(), row.conversion(), row.inspection(), comparison,
-                        timing, row.targetMb()));
+                        stsCorrelation, timing, row.targetMb(), row.gates()));
                 writePlots(folder.resolve("plots"), slug(row.label()), comparison, reference, candidate, gates[i]);
             }
         }
 
-        progress(out, ++step, steps, "Timed " + iterations + " forward passes of 32 texts per model (medians, "
+        progress(out, ++step, steps, "Timed " + iterations + " forward passes of 32 texts x 16 tokens per model (medians, "
                 + "quick timings; JMH figures are in docs/PERFORMANCE.md)");
         out.printf("        %-16s %.1f ms%n", "fp32 original", originalTiming.medianMs());
         for (Row row : compared) {
@@ -182,13 +212,13 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         progress(out, ++step, steps, "Results");
-        String table = table(compared, originalTiming);
+        String table = "Corpus: " + corpusName + "\n\n" + table(compared, originalTiming);
         out.println();
         out.print(table);
-        write(folder, compared, table, originalTiming);
+        write(folder, compared, table, originalTiming, corpusName);
         if (allure != null) {
             for (int i = 0; i < compared.size(); i++) {
-                finish(allure, reports.get(i), compared.get(i), gates[i], started[i]);
+                finish(allure, reports.get(i), compared.get(i), started[i]);
             }
             allure.environment(environment(corpusName));
             // the generator and its page report to Google unless told not to (README, "Reports in Allure")
@@ -221,23 +251,24 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Passed when the model is truly quantized and meets its gates; failed, saying why, otherwise. */
-    private static void finish(ResultsWriter allure, ReportContent report, Row row, QualityThresholds gates,
-                               long started) {
+    private static void finish(ResultsWriter allure, ReportContent report, Row row, long started) {
         List<String> problems = new ArrayList<>();
         if (row.inspection().verdict() != Verdict.TRUE_QUANTIZED) {
             problems.add(row.inspection().verdictLine());
         }
-        EmbeddingComparison c = row.comparison();
-        if (gates.meanCosine() != null && !(c.meanCosine() >= gates.meanCosine())) {
-            problems.add(String.format(Locale.ROOT, "mean cosine %.5f is below the gate %s", c.meanCosine(),
-                    gates.meanCosine()));
-        }
-        if (gates.minCosine() != null && !(c.minCosine() >= gates.minCosine())) {
-            problems.add(String.format(Locale.ROOT, "min cosine %.5f is below the gate %s", c.minCosine(),
-                    gates.minCosine()));
-        }
+        row.gateChecks().stream().filter(g -> !g.passed()).forEach(g -> problems.add(g.toString()));
         allure.finish(report.sink(), problems.isEmpty() ? ResultsWriter.Outcome.PASSED : ResultsWriter.Outcome.FAILED,
                 problems.isEmpty() ? null : String.join("; ", problems), started, System.currentTimeMillis());
+    }
+
+    /** The STS pairs for the human-score row: {@code --sts}, else the file beside the project, else none. */
+    private TextCorpus stsCorpus(PrintWriter out) throws IOException {
+        Path file = sts != null ? sts : Corpora.stsBeside(QuantCheck.home()).orElse(null);
+        if (file == null) {
+            out.printf("        no STS Benchmark file (--sts FILE): the STS Spearman row is left out%n");
+            return null;
+        }
+        return Corpora.sts(file, maxPairs);
     }
 
     private static double gate(QualityThresholds gates) {
@@ -293,9 +324,13 @@ final class DemoCommand implements Callable<Integer> {
         return result;
     }
 
-    private ForwardTimer.Timing time(Encoder encoder, CorpusFiles.Corpus texts) {
-        List<String> sample = texts.texts().subList(0, Math.min(32, texts.texts().size()));
-        TokenBatch batch = encoder.tokenize(sample);
+    /**
+     * Forward passes of 32 texts of exactly 16 tokens cut from the corpus (JMH's first shape in
+     * docs/PERFORMANCE.md): the same work for every model, whatever the lengths of the corpus's first texts.
+     */
+    private ForwardTimer.Timing time(Encoder encoder, TextCorpus texts) {
+        // the pieces of the first 64 texts are plenty for 32 x 14, and tokenizing all of a large corpus is not free
+        TokenBatch batch = ForwardTimer.exactBatch(encoder, texts.first(64).texts(), 32, 16);
         return ForwardTimer.time(encoder, batch, 2, iterations);
     }
 
@@ -318,8 +353,21 @@ final class DemoCommand implements Callable<Integer> {
         line(sb, format, "Verdict", rows, r -> r.inspection().verdict().name());
         line(sb, format, "Mean cosine", rows, r -> String.format(Locale.ROOT, "%.5f", r.comparison().meanCosine()));
         line(sb, format, "Min cosine", rows, r -> String.format(Locale.ROOT, "%.5f", r.comparison().minCosine()));
+        line(sb, format, "Cosine p01", rows, r -> String.format(Locale.ROOT, "%.5f", r.comparison().p01()));
+        line(sb, format, "Top-10 overlap", rows, r -> r.comparison().comparedCount() > GateCheck.TOP_K
+                ? String.format(Locale.ROOT, "%.4f", r.comparison().topKOverlap(GateCheck.TOP_K).mean()) : "-");
+        line(sb, format, "Pairwise Spearman", rows, r -> String.format(Locale.ROOT, "%.4f", r.comparison().spearman()));
+        if (rows.stream().anyMatch(r -> r.sts() != null)) {
+            line(sb, format, "STS Spearman (human)", rows, r -> r.sts() == null ? "-"
+                    : String.format(Locale.ROOT, "%.4f (fp32 %.4f)", r.sts().candidate(), r.sts().reference()));
+        }
         line(sb, format, "Accuracy band", rows, r -> Band.of(r.comparison().meanCosine()).name());
-        line(sb, format, "ms / 32 texts (median)", rows, r -> String.format(Locale.ROOT, "%.1f (fp32 %.1f)",
+        line(sb, format, "Gates (models.yaml)", rows, r -> {
+            List<GateCheck> checks = r.gateChecks();
+            long passed = checks.stream().filter(GateCheck::passed).count();
+            return checks.isEmpty() ? "-" : passed + " of " + checks.size() + " passed";
+        });
+        line(sb, format, "ms / 32x16 (median)", rows, r -> String.format(Locale.ROOT, "%.1f (fp32 %.1f)",
                 r.timing().medianMs(), original.medianMs()));
         return sb.toString();
     }
@@ -334,11 +382,13 @@ final class DemoCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, format, values));
     }
 
-    private static void write(Path folder, List<Row> rows, String table, ForwardTimer.Timing original) throws IOException {
+    private static void write(Path folder, List<Row> rows, String table, ForwardTimer.Timing original, String corpus)
+            throws IOException {
         Files.createDirectories(folder);
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("quantcheck_version", QuantCheck.version());
+        root.put("corpus", corpus);
         root.put("fp32_median_ms", original.medianMs());
         ArrayNode models = root.putArray("models");
         for (Row r : rows) {
@@ -348,6 +398,15 @@ final class DemoCommand implements Callable<Integer> {
             m.set("conversion", r.conversion().metadata().toJson());
             m.put("verdict", r.inspection().verdict().name());
             m.set("comparison", r.comparison().toJson());
+            if (r.sts() != null) {
+                m.putObject("sts_spearman").put("pairs", r.sts().pairs()).put("reference", r.sts().reference())
+                        .put("candidate", r.sts().candidate());
+            }
+            ArrayNode gateArray = m.putArray("gates");
+            for (GateCheck g : r.gateChecks()) {
+                gateArray.addObject().put("gate", g.gate()).put("bound", g.atLeast() ? ">=" : "<=")
+                        .put("threshold", g.threshold()).put("actual", g.actual()).put("passed", g.passed());
+            }
             m.put("median_ms", r.timing().medianMs());
             m.put("p90_ms", r.timing().p90Ms());
             String slug = r.label().replaceAll("[^a-z0-9]+", "-");

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (Encoder encoder = Encoder.load(Path.of("models/mlx/all-minilm-l6-v2-mlx-q4"))) {
- *     float[][] embeddings = encoder.embed(List.of("A man is playing a guitar.", "A girl is brushing her hair."));
+ *     float[][] embeddings = encoder.embed(List.of("A man strums a guitar on the porch.", "A girl brushes her long hair before school."));
  * }
  * }</pre>
  *

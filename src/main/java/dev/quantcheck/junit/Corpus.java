@@ -1,53 +1,38 @@
 package dev.quantcheck.junit;
 
+import dev.quantcheck.corpus.Corpora;
+import dev.quantcheck.corpus.TextCorpus;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Reads the texts a {@link ReferenceEmbeddings} names. */
+/** Reads the texts a {@link ReferenceEmbeddings} names: the built-in corpus unless it names another. */
 final class Corpus {
     private Corpus() {
     }
 
-    static List<String> read(ReferenceEmbeddings spec) {
+    static TextCorpus read(ReferenceEmbeddings spec) {
         int sources = (spec.corpus().isEmpty() ? 0 : 1) + (spec.tsv().isEmpty() ? 0 : 1) + (spec.texts().length == 0 ? 0 : 1);
-        if (sources != 1) {
-            throw new ParameterResolutionException("@ReferenceEmbeddings needs exactly one corpus: corpus = \"FILE\", "
-                    + "tsv = \"FILE\" with column = N, or texts = {...}; it names " + sources);
+        if (sources > 1) {
+            throw new ParameterResolutionException("@ReferenceEmbeddings takes one corpus: corpus = \"builtin:...\" "
+                    + "or \"FILE\", tsv = \"FILE\" with column = N, or texts = {...}; it names " + sources);
         }
-        List<String> texts = new ArrayList<>();
-        if (spec.texts().length > 0) {
-            texts.addAll(List.of(spec.texts()));
-        } else {
-            boolean tsv = !spec.tsv().isEmpty();
-            Path file = Path.of(tsv ? spec.tsv() : spec.corpus());
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new ParameterResolutionException("cannot read the corpus " + file.toAbsolutePath() + ": " + e, e);
+        TextCorpus corpus;
+        try {
+            if (spec.texts().length > 0) {
+                corpus = TextCorpus.of(spec.texts().length + " inline texts",
+                        List.copyOf(new LinkedHashSet<>(List.of(spec.texts()))));
+            } else if (!spec.tsv().isEmpty()) {
+                corpus = Corpora.tsvColumn(Path.of(spec.tsv()), spec.column());
+            } else {
+                corpus = Corpora.load(spec.corpus().isEmpty() ? Corpora.DEFAULT : spec.corpus(), Corpora.ALL_PAIRS);
             }
-            for (String line : lines) {
-                if (tsv) {
-                    String[] fields = line.split("\t");
-                    if (fields.length > spec.column()) {
-                        texts.add(fields[spec.column()]);
-                    }
-                } else if (!line.isBlank()) {
-                    texts.add(line);
-                }
-            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterResolutionException("@ReferenceEmbeddings: " + e.getMessage(), e);
         }
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(texts));
-        if (distinct.isEmpty()) {
-            throw new ParameterResolutionException("the corpus of @ReferenceEmbeddings has no texts");
-        }
-        return spec.limit() > 0 && distinct.size() > spec.limit() ? distinct.subList(0, spec.limit()) : distinct;
+        return corpus.first(spec.limit());
     }
 }

@@ -5,6 +5,7 @@ import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.conversion.ModelEntry;
 import dev.quantcheck.conversion.ModelsConfig;
 import dev.quantcheck.conversion.QualityThresholds;
+import dev.quantcheck.corpus.TextCorpus;
 import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.inspection.InspectionReport;
@@ -112,14 +113,17 @@ final class ModelResolver {
             throw new ParameterResolutionException("@ReferenceEmbeddings needs exactly one of model or source "
                     + "(the original, unquantized model)");
         }
-        List<String> texts = Corpus.read(spec);
+        TextCorpus corpus = Corpus.read(spec);
+        List<String> texts = corpus.texts();
         Path model = call(() -> spec.model().isEmpty() ? sourceFolder(spec.source())
                 : models(spec.config()).originalOf(spec.model()));
         String corpusHash = ContentHash.ofBytes(java.nio.ByteBuffer.wrap(String.join("\n", texts)
                 .getBytes(StandardCharsets.UTF_8)));
         Embeddings embeddings = embeddings(spec, texts, model, corpusHash);
-        String corpus = describeCorpus(spec, texts);
-        facts().references.computeIfAbsent(embeddings, e -> new ReferenceOrigin(model, corpus,
+        if (corpus.hasPairs()) {
+            embeddings = embeddings.withPairs(corpus.pairs(), corpus.humanScores());
+        }
+        facts().references.computeIfAbsent(embeddings, e -> new ReferenceOrigin(model, corpus.describe(),
                 Optional.ofNullable(facts().embedded.get(model + "|" + corpusHash))));
         return embeddings;
     }
@@ -206,16 +210,6 @@ final class ModelResolver {
     /** The quantization report of a loaded model (the {@code inspect} table), once per folder for the run. */
     InspectionReport inspection(Encoder encoder) {
         return cached("inspection:" + normal(encoder.path()), () -> ModelInspector.inspect(encoder.model()));
-    }
-
-    private static String describeCorpus(ReferenceEmbeddings spec, List<String> texts) {
-        if (!spec.tsv().isEmpty()) {
-            return Path.of(spec.tsv()).getFileName() + " column " + spec.column() + ", " + texts.size() + " texts";
-        }
-        if (!spec.corpus().isEmpty()) {
-            return Path.of(spec.corpus()).getFileName() + ", " + texts.size() + " texts";
-        }
-        return texts.size() + " inline texts";
     }
 
     private static Path normal(Path dir) {

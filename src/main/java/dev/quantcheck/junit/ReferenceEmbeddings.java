@@ -11,15 +11,17 @@ import java.lang.annotation.Target;
  * encoder, or read from a golden file.
  *
  * <p>The model is {@link #model()} (the source of a {@code config/models.yaml} entry) or {@link #source()}. The
- * corpus is {@link #corpus()} (a text file, one text per line), a column of {@link #tsv()}, or inline
- * {@link #texts()}.
+ * corpus is quantcheck's built-in corpus ({@code builtin:all}) unless {@link #corpus()} names another (a
+ * {@code builtin:SECTION}, a text file with one text per line, or an STS Benchmark {@code .tsv}, whose human
+ * scores then come with every comparison), {@link #tsv()} names a column of a TSV file, or {@link #texts()} gives
+ * them inline.
  *
  * <p>With {@link #golden()}, the embeddings are read from that file, which records the model's fingerprint, the
  * tokenizer's hash, the pooling and the corpus hash; a mismatch is a configuration error, not a quality failure.
  * Goldens are written only when {@code -Dquantcheck.updateGoldens=true} is set, never when {@code CI=true}.
  *
  * <pre>{@code
- * @ReferenceEmbeddings(model = "all-minilm-l6-v2", tsv = "../shared/data/sts/sts-benchmark-test-part-a.tsv", column = 5)
+ * @ReferenceEmbeddings(model = "all-minilm-l6-v2", limit = 300)   // the first 300 texts of builtin:all
  * Embeddings reference;
  * }</pre>
  */
@@ -33,7 +35,10 @@ public @interface ReferenceEmbeddings {
     /** A float model folder, or {@code builtin:all-minilm-l6-v2}. */
     String source() default "";
 
-    /** A text file, one text per line (blank lines skipped). */
+    /**
+     * {@code builtin:all} (the default when no corpus is named), {@code builtin:SECTION}, a text file (one text per
+     * line, blank lines skipped), or an STS Benchmark {@code .tsv} (its sentences, with its pairs and human scores).
+     */
     String corpus() default "";
 
     /** A tab-separated file; {@link #column()} (0-based) holds the texts. */
@@ -45,7 +50,7 @@ public @interface ReferenceEmbeddings {
     /** Texts given inline. */
     String[] texts() default {};
 
-    /** Use at most this many distinct texts (0: all), in file order. */
+    /** Use at most this many distinct texts (0: all), in corpus order; STS pairs are kept when both texts are. */
     int limit() default 0;
 
     /** A golden file to read the embeddings from instead of computing them (JSON). */

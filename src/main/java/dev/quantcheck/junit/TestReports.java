@@ -150,8 +150,10 @@ final class TestReports {
             float[][] vectors = content.step("embed " + reference.size() + " texts with " + name,
                     () -> candidate.embed(reference.texts()));
             candidateVectors[0] = vectors;
-            return content.step("compute the metrics",
-                    () -> EmbeddingComparison.of(reference.texts(), reference.vectors(), vectors));
+            return content.step("compute the metrics", () -> {
+                EmbeddingComparison c = EmbeddingComparison.of(reference.texts(), reference.vectors(), vectors);
+                return reference.pairs().isEmpty() ? c : c.withPairs(reference.pairs(), reference.humanScores());
+            });
         });
         publish(name, comparison);
         report(current, content, reference, candidate, candidateVectors[0], comparison, referenceName,

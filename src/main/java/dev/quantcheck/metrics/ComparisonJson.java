@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *  "top_k": {"k": 10, "overlap": 0.97, "queries": 689},
  *  "sts": {"pairs": 344, "spearman_reference": 0.82, "spearman_candidate": 0.82},
  *  "band": "EXCELLENT", "band_label": "EXCELLENT: > 0.99",
- *  "worst": [{"index": 12, "text": "A man is slicing a tomato.", "cosine": 0.9952}, ...]}
+ *  "worst": [{"index": 12, "text": "The chef slices a ripe tomato.", "cosine": 0.9952}, ...]}
  * }</pre>
  *
  * <p>{@code nan_count} and {@code inf_count} count both matrices together ({@code non_finite} splits them).

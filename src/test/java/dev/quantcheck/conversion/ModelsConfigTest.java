@@ -27,11 +27,48 @@ class ModelsConfigTest {
         ModelEntry q8 = config.entry("all-minilm-l6-v2", 8);
         ModelEntry q4 = config.entry("all-minilm-l6-v2", 4);
         assertThat(q8.source()).isEqualTo("builtin:all-minilm-l6-v2");
-        assertThat(q8.thresholds().meanCosine()).isEqualTo(0.99);
-        assertThat(q4.thresholds().meanCosine()).isEqualTo(0.97);
+        assertThat(q8.thresholds().meanCosine()).isEqualTo(0.999);
+        assertThat(q4.thresholds().meanCosine()).isEqualTo(0.96);
+        assertThat(q4.thresholds().p01Cosine()).isEqualTo(0.89);
+        assertThat(q4.thresholds().top10Overlap()).isEqualTo(0.83);
+        assertThat(q4.thresholds().pairwiseSpearman()).isEqualTo(0.945);
+        assertThat(q4.thresholds().stsSpearmanDrop()).isEqualTo(0.01);
+        assertThat(q4.thresholds().minCompressionRatio()).isEqualTo(6.0);
         assertThat(q8.conversionOptions()).isEqualTo(new ConversionOptions(8, 64, DType.F16, Rounding.GPU, false,
                 java.util.Map.of(), 25.0));
         assertThat(q4.outputName()).isEqualTo("all-minilm-l6-v2-mlx-q4");
+    }
+
+    /**
+     * A gate that the others already imply can never fail. For L2-normalised embeddings of d values,
+     * |a - b|^2 = 2 - 2 cos, so a text at the min cosine c has an MSE of (2 - 2c) / d and no element differs by more
+     * than sqrt(2 - 2c): the plan's mse <= 0.001 and max_abs_diff <= 0.5 held for any min cosine above 0.75.
+     */
+    @Test
+    void everyShippedMseAndMaxDiffGateIsTighterThanTheMinCosineImplies() throws IOException {
+        int dimension = 384; // all-minilm-l6-v2, the only model the shipped file lists
+        for (ModelEntry entry : ModelsConfig.load(Path.of(ModelsConfig.DEFAULT_PATH)).models()) {
+            QualityThresholds t = entry.thresholds();
+            double slack = 2 - 2 * t.minCosine();
+            assertThat(t.mse()).as(entry.outputName() + " mse").isLessThan(slack / dimension);
+            assertThat(t.maxAbsDiff()).as(entry.outputName() + " max_abs_diff").isLessThan(Math.sqrt(slack));
+            assertThat(t.p01Cosine()).as(entry.outputName() + " p01 above min").isGreaterThan(t.minCosine());
+            assertThat(t.meanCosine()).as(entry.outputName() + " mean above p01").isGreaterThan(t.p01Cosine());
+        }
+    }
+
+    @Test
+    void theNewGatesAreReadByName() throws IOException {
+        ModelsConfig config = ModelsConfig.load(yaml("""
+                models:
+                  - name: tiny
+                    source: models/hf/tiny
+                    bits: 4
+                    thresholds: {p01_cosine: 0.9, top10_overlap: 0.8, pairwise_spearman: 0.95,
+                                 sts_spearman_drop: 0.02, min_compression_ratio: 5}
+                """));
+        assertThat(config.entry("tiny", 4).thresholds()).isEqualTo(
+                new QualityThresholds(null, null, null, null, 0.9, 0.8, 0.95, 0.02, 5.0));
     }
 
     @Test
@@ -83,7 +120,7 @@ class ModelsConfigTest {
                 """);
         assertThatThrownBy(() -> ModelsConfig.load(file))
                 .hasMessageStartingWith(file + ", line 6: unknown key 'mean_cosin'")
-                .hasMessageContaining("max_abs_diff, mean_cosine, min_cosine, mse");
+                .hasMessageContaining("max_abs_diff, mean_cosine, min_compression_ratio, min_cosine, mse, p01_cosine");
     }
 
     @Test

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class LayerDiagnosisTest {
     static final EncoderOptions SCALAR = EncoderOptions.defaults().withThreads(2).withVector(false);
-    static final List<String> TEXTS = List.of("A man is playing a guitar.", "A girl is brushing her hair.",
-            "The dog is eating.", "A woman is cutting an onion.", "Is this a test?", "a cat!",
+    static final List<String> TEXTS = List.of("A man strums a guitar on the porch.", "A girl brushes her long hair before school.",
+            "The dog is eating.", "A woman dices an onion for the stew.", "Is this a test?", "a cat!",
             "The boy is playing soccer on the beach.", "A man is eating, a woman is playing.");
 
     @TempDir

@@ -5,7 +5,7 @@ import dev.quantcheck.conversion.ConversionOptions;
 import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.models.BuiltinModels;
-import dev.quantcheck.testing.StsData;
+import dev.quantcheck.testing.BuiltinTexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The real all-MiniLM-L6-v2 against its 4-bit conversion (MLX defaults: groups of 64), on STS sentences. */
+/** The real all-MiniLM-L6-v2 against its 4-bit conversion (MLX defaults: groups of 64), on texts of the built-in corpus. */
 class RealMiniLmDiagnosisTest {
     @TempDir
     static Path dir;
@@ -40,7 +40,7 @@ class RealMiniLmDiagnosisTest {
 
     @Test
     void q4ReportHasARowPerLayerWithSaneErrorsAndNamesWhereErrorEnters() {
-        DiagnosisReport report = LayerDiagnosis.run(fp32, q4, StsData.sentences(32));
+        DiagnosisReport report = LayerDiagnosis.run(fp32, q4, BuiltinTexts.first(32));
         System.out.println(report);
 
         assertThat(report.layers()).extracting(LayerError::name).containsExactly("embeddings", "encoder.layer.0",
@@ -82,7 +82,7 @@ class RealMiniLmDiagnosisTest {
 
     @Test
     void sixtyFourTextsTakeSeconds() {
-        List<String> texts = StsData.sentences(64);
+        List<String> texts = BuiltinTexts.first(64);
         long start = System.nanoTime();
         DiagnosisReport report = LayerDiagnosis.run(fp32, q4, texts);
         double seconds = (System.nanoTime() - start) / 1e9;

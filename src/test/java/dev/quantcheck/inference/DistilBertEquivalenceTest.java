@@ -8,7 +8,7 @@ import dev.quantcheck.format.SafetensorsWriter;
 import dev.quantcheck.format.TensorInfo;
 import dev.quantcheck.models.BuiltinModels;
 import dev.quantcheck.testing.DistilBertNames;
-import dev.quantcheck.testing.StsData;
+import dev.quantcheck.testing.BuiltinTexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +73,7 @@ class DistilBertEquivalenceTest {
     void distilBertNamesGiveTheSameEmbeddingsAsTheBertPath(String prefix) throws IOException {
         Path bert = BuiltinModels.miniLm();
         Path distil = rewriteAsDistilBert(bert, dir.resolve("distil"), prefix);
-        List<String> texts = StsData.sentences(48);
+        List<String> texts = BuiltinTexts.first(48);
         try (Encoder b = Encoder.load(bert); Encoder d = Encoder.load(distil)) {
             assertThat(d.config().architecture().modelType()).isEqualTo("distilbert");
             float[][] eb = b.embed(texts);

@@ -2,7 +2,7 @@ package dev.quantcheck.inference;
 
 import ai.onnxruntime.OrtException;
 import dev.quantcheck.models.BuiltinModels;
-import dev.quantcheck.testing.StsData;
+import dev.quantcheck.testing.BuiltinTexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The fp32 encoder against ONNX Runtime running the original ONNX file, on real text: 300+ STS sentences, short
- * and long, in padded batches.
+ * The fp32 encoder against ONNX Runtime running the original ONNX file, on the built-in corpus: 800 texts, short
+ * and long, many scripts, in padded batches.
  */
 class EncoderVsOnnxRuntimeTest {
     static Encoder encoder;
@@ -35,14 +36,23 @@ class EncoderVsOnnxRuntimeTest {
         onnx.close();
     }
 
-    /** 320 STS sentences and 16 long texts made of consecutive sentences (100-250 tokens). */
-    static List<String> corpus() {
-        List<String> texts = new ArrayList<>(StsData.sentences(320));
-        List<String> all = StsData.allSentences();
-        for (int i = 0; i < 16; i++) {
-            texts.add(String.join(" ", all.subList(400 + i * 20, 400 + i * 20 + 5 + i)));
+    static final int BATCH = 24;
+
+    /**
+     * The whole built-in corpus (every domain, script and length, one word up to texts truncated at the model's
+     * 512 positions) in batches of 24: first the corpus's own first 24 texts, which mix one word with 700 words, so
+     * most rows are padding; then the rest sorted by length, so the run stays short, each batch still padded.
+     */
+    static List<List<String>> batches() {
+        List<String> all = BuiltinTexts.all();
+        List<List<String>> batches = new ArrayList<>();
+        batches.add(all.subList(0, BATCH));
+        List<String> rest = new ArrayList<>(all.subList(BATCH, all.size()));
+        rest.sort(Comparator.comparingInt(String::length));
+        for (int start = 0; start < rest.size(); start += BATCH) {
+            batches.add(rest.subList(start, Math.min(rest.size(), start + BATCH)));
         }
-        return texts;
+        return batches;
     }
 
     @Test
@@ -62,12 +72,10 @@ class EncoderVsOnnxRuntimeTest {
 
     @Test
     void lastHiddenStateMatchesOnnxRuntimeWithin1e4OnRealTokens() throws OrtException {
-        List<String> texts = corpus();
         double worst = 0;
         String worstText = null;
         int compared = 0;
-        for (int start = 0; start < texts.size(); start += 24) {
-            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + 24));
+        for (List<String> chunk : batches()) {
             TokenBatch batch = encoder.tokenize(chunk);
             float[][][] reference = onnx.lastHiddenState(batch);
             EncoderOutput ours = encoder.forward(batch, false);
@@ -85,16 +93,14 @@ class EncoderVsOnnxRuntimeTest {
                 compared++;
             }
         }
-        assertThat(compared).isGreaterThanOrEqualTo(300);
+        assertThat(compared).isEqualTo(BuiltinTexts.all().size());
         assertThat(worst).as("max |difference| (worst text: %s)", worstText).isLessThanOrEqualTo(1e-4);
     }
 
     @Test
     void sentenceEmbeddingsHaveCosineAtLeast0_99999WithOnnxRuntimes() throws OrtException {
-        List<String> texts = corpus();
         double minCosine = 1;
-        for (int start = 0; start < texts.size(); start += 32) {
-            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + 32));
+        for (List<String> chunk : batches()) {
             TokenBatch batch = encoder.tokenize(chunk);
             float[][][] reference = onnx.lastHiddenState(batch);
             float[][] ours = encoder.embed(batch);

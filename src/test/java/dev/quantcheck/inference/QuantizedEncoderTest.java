@@ -4,8 +4,10 @@ import dev.quantcheck.conversion.ModelEntry;
 import dev.quantcheck.conversion.ModelsConfig;
 import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.conversion.Converter;
+import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.metrics.GateCheck;
 import dev.quantcheck.models.BuiltinModels;
-import dev.quantcheck.testing.StsData;
+import dev.quantcheck.testing.BuiltinTexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,22 +64,33 @@ class QuantizedEncoderTest {
 
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {8, 4})
-    void embeddingsMeetTheCosineGatesOfModelsYaml(int bits) throws IOException {
+    void embeddingsMeetEveryGateOfModelsYaml(int bits) throws IOException {
         QualityThresholds gates = ModelsConfig.loadDefault().entry("all-minilm-l6-v2", bits).thresholds();
-        List<String> texts = StsData.sentences(200);
-        float[][] reference = fp32.embed(texts);
-        try (Encoder q = Encoder.load(converted(bits))) {
-            float[][] candidate = q.embed(texts);
-            double sum = 0;
-            double min = 1;
-            for (int i = 0; i < texts.size(); i++) {
-                double c = EncoderVsOnnxRuntimeTest.cosine(reference[i], candidate[i]);
-                sum += c;
-                min = Math.min(min, c);
-            }
-            double mean = sum / texts.size();
-            assertThat(mean).isGreaterThanOrEqualTo(gates.meanCosine());
-            assertThat(min).isGreaterThanOrEqualTo(gates.minCosine());
+        List<GateCheck> checks = gatesOn(converted(bits), gates);
+        assertThat(checks).extracting(GateCheck::gate).containsExactly("mean_cosine", "min_cosine", "mse",
+                "max_abs_diff", "p01_cosine", "top10_overlap", "pairwise_spearman");
+        assertThat(checks).allSatisfy(g -> assertThat(g.passed()).as(g.toString()).isTrue());
+    }
+
+    /**
+     * The 4-bit gates are set so that they can fail: the same conversion in MLX's default groups of 64 instead of
+     * the configured 32 (4.5 bits per weight instead of 5) misses them.
+     */
+    @Test
+    void theFourBitGatesRejectMlxsDefaultGroupsOf64() throws IOException {
+        ModelEntry entry = ModelsConfig.loadDefault().entry("all-minilm-l6-v2", 4);
+        Path g64 = dir.resolve("q4-g64");
+        Converter.convert(BuiltinModels.miniLm(), g64, entry.conversionOptions().withGroupSize(64), false);
+        List<GateCheck> checks = gatesOn(g64, entry.thresholds());
+        assertThat(checks.stream().filter(g -> !g.passed()).map(GateCheck::gate))
+                .as(checks.toString()).contains("mean_cosine", "p01_cosine", "pairwise_spearman");
+    }
+
+    /** The gates judged on the first 200 texts of the built-in corpus. */
+    private static List<GateCheck> gatesOn(Path model, QualityThresholds gates) throws IOException {
+        List<String> texts = BuiltinTexts.first(200);
+        try (Encoder q = Encoder.load(model)) {
+            return GateCheck.of(gates, EmbeddingComparison.of(texts, fp32.embed(texts), q.embed(texts)));
         }
     }
 }

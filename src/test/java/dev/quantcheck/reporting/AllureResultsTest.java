@@ -3,6 +3,7 @@ package dev.quantcheck.reporting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantcheck.assertions.QuantCheckAssertions;
+import dev.quantcheck.conversion.ModelsConfig;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.junit.Embeddings;
 import dev.quantcheck.junit.QuantCheckTest;
@@ -46,14 +47,13 @@ class AllureResultsTest {
     static JsonNode passed;
     static JsonNode failed;
 
-    /** The MiniLM q4 on 24 STS sentences, against a gate it meets and one it cannot. */
+    /** The MiniLM q4 on the first 24 texts of the built-in corpus, against a gate it meets and one it cannot. */
     @QuantCheckTest
     static class QualityGates {
         @QuantizedModel(model = "all-minilm-l6-v2", bits = 4)
         Encoder q4;
 
-        @ReferenceEmbeddings(model = "all-minilm-l6-v2", tsv = "../shared/data/sts/sts-benchmark-test-part-a.tsv",
-                column = 5, limit = 24)
+        @ReferenceEmbeddings(model = "all-minilm-l6-v2", corpus = "builtin:all", limit = 24)
         Embeddings reference;
 
         @Test
@@ -106,7 +106,7 @@ class AllureResultsTest {
         assertThat(p.get("bits").path("value").asText()).isEqualTo("4");
         assertThat(p.get("group size").path("value").asText()).isEqualTo("32");
         assertThat(p.get("rounding").path("value").asText()).isEqualTo("gpu");
-        assertThat(p.get("corpus").path("value").asText()).isEqualTo("sts-benchmark-test-part-a.tsv column 5, 24 texts");
+        assertThat(p.get("corpus").path("value").asText()).isEqualTo("builtin:all, 24 texts");
         assertThat(p.get("reference").path("value").asText()).isEqualTo("all-minilm-l6-v2");
         for (String identity : List.of("model", "bits", "group size", "rounding", "corpus", "reference")) {
             assertThat(p.get(identity).path("excluded").asBoolean()).as(identity).isFalse();
@@ -140,7 +140,9 @@ class AllureResultsTest {
         JsonNode metrics = JSON.readTree(a.get("quantcheck metrics.json").toFile());
         assertThat(metrics.path("candidate").asText()).isEqualTo("all-minilm-l6-v2-mlx-q4");
         assertThat(metrics.path("n_texts").asInt()).isEqualTo(24);
-        assertThat(metrics.path("threshold").asDouble()).isEqualTo(0.92);
+        // the histogram's line: the q4 entry's min cosine gate
+        assertThat(metrics.path("threshold").asDouble())
+                .isEqualTo(ModelsConfig.loadDefault().entry("all-minilm-l6-v2", 4).thresholds().minCosine());
         assertThat(metrics.at("/cosine/mean").asDouble()).isEqualTo(
                 Double.parseDouble(parameters(passed).get("mean_cosine").path("value").asText()), within(1e-5));
         List<String> csv = Files.readAllLines(a.get("per-text cosine.csv"));

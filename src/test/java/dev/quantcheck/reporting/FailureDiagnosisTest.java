@@ -34,8 +34,7 @@ class FailureDiagnosisTest {
         @QuantizedModel(model = "all-minilm-l6-v2", bits = 4)
         Encoder q4;
 
-        @ReferenceEmbeddings(model = "all-minilm-l6-v2", tsv = "../shared/data/sts/sts-benchmark-test-part-a.tsv",
-                column = 6, limit = 12)
+        @ReferenceEmbeddings(model = "all-minilm-l6-v2", corpus = "builtin:all", limit = 12)
         Embeddings reference;
 
         @Test

@@ -7,6 +7,9 @@ import dev.quantcheck.junit.QuantCheckTest;
 import dev.quantcheck.junit.QuantizedModel;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.models.BuiltinModels;
+import dev.quantcheck.corpus.Corpora;
+import dev.quantcheck.corpus.TextCorpus;
+import dev.quantcheck.testing.BuiltinTexts;
 import dev.quantcheck.testing.StsData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,14 +21,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each chart drawn from what the real code paths produce: the MiniLM q4 (groups of 32) against the fp32 original
- * on 40 STS sentences (20 whole pairs), and its layer diagnosis. The PNGs are also written to
+ * on the first 40 texts of the built-in corpus (and 20 STS pairs where the STS Benchmark is there), and its layer
+ * diagnosis. The PNGs are also written to
  * {@code target/quantcheck-plots/} to be looked at.
  */
 @QuantCheckTest
@@ -44,7 +47,7 @@ class PlotsTest {
     @BeforeAll
     static void compare() throws IOException {
         fp32 = Encoder.load(BuiltinModels.miniLm());
-        texts = StsData.sentences(40);
+        texts = BuiltinTexts.first(40);
         reference = fp32.embed(texts);
         candidate = q4.embed(texts);
         comparison = EmbeddingComparison.of(texts, reference, candidate);
@@ -82,23 +85,16 @@ class PlotsTest {
 
     @Test
     void stsScatterPlotsHumanScoresAgainstBothModels() throws IOException {
-        List<int[]> pairs = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        for (StsData.Pair p : StsData.pairs()) {
-            int a = texts.indexOf(p.first());
-            int b = texts.indexOf(p.second());
-            if (a >= 0 && b >= 0) {
-                pairs.add(new int[] {a, b});
-                scores.add(p.score());
-            }
-        }
-        EmbeddingComparison sts = comparison.withPairs(pairs, scores.stream().mapToDouble(Double::doubleValue).toArray());
+        StsData.assumePresent();
+        TextCorpus pairs = Corpora.sts(StsData.FILE, 20);
+        float[][] stsReference = fp32.embed(pairs.texts());
+        float[][] stsCandidate = q4.embed(pairs.texts());
+        EmbeddingComparison sts = pairs.compare(stsReference, stsCandidate);
 
-        Plot plot = Plots.similarityScatter(sts, reference, candidate);
+        Plot plot = Plots.similarityScatter(sts, stsReference, stsCandidate);
 
         assertIsChart(plot, "sts-scatter");
-        assertThat(pairs).hasSizeGreaterThanOrEqualTo(19);
-        assertThat(texts(plot)).contains("STS pairs: human score vs model similarity", pairs.size() + " pairs;");
+        assertThat(texts(plot)).contains("STS pairs: human score vs model similarity", "20 pairs;");
     }
 
     @Test

@@ -1,20 +1,24 @@
 package dev.quantcheck.testing;
 
+import dev.quantcheck.corpus.Corpora;
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The STS Benchmark sentence pairs in {@code ../shared/data/sts/} (real text with human similarity scores), which
- * every developer and CI have beside the project.
+ * The STS Benchmark sentence pairs with human similarity scores: an optional extra, on quantcheck's development
+ * machines beside the project ({@link Corpora#STS_BESIDE_PROJECT}), and the only source of human scores. Tests
+ * that need human scores call {@link #assumePresent()} first and are skipped, saying where to put the file, in a
+ * clone with nothing beside it; every other test runs on the built-in corpus ({@link BuiltinTexts}).
  */
 public final class StsData {
     /** The file, relative to the project root (the tests' working directory). */
-    public static final Path FILE = Path.of("../shared/data/sts/sts-benchmark-test-part-a.tsv");
+    public static final Path FILE = Corpora.STS_BESIDE_PROJECT;
 
     /** One pair: a human score from 0 (unrelated) to 5 (same meaning) and two sentences. */
     public record Pair(double score, String first, String second) {
@@ -23,7 +27,20 @@ public final class StsData {
     private StsData() {
     }
 
+    /** Whether the STS file is there; for {@code @EnabledIf("dev.quantcheck.testing.StsData#present")}. */
+    public static boolean present() {
+        return Files.isRegularFile(FILE);
+    }
+
+    /** Skips the calling test, saying what it needs and where to put it, unless the STS file is there. */
+    public static void assumePresent() {
+        Assumptions.assumeTrue(present(), () -> "needs human similarity scores: the STS Benchmark "
+                + "test pairs as a TSV (genre, source, year, id, score, sentence 1, sentence 2) at "
+                + FILE.toAbsolutePath().normalize() + "; absent, so this test is skipped");
+    }
+
     public static List<Pair> pairs() {
+        assumePresent();
         try {
             List<Pair> pairs = new ArrayList<>();
             for (String line : Files.readAllLines(FILE)) {
@@ -34,25 +51,7 @@ public final class StsData {
             }
             return pairs;
         } catch (IOException e) {
-            throw new UncheckedIOException("the STS data is expected at " + FILE.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot read the STS data at " + FILE.toAbsolutePath(), e);
         }
-    }
-
-    /** The first {@code n} distinct sentences, in file order. */
-    public static List<String> sentences(int n) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (Pair p : pairs()) {
-            out.add(p.first());
-            out.add(p.second());
-            if (out.size() >= n) {
-                break;
-            }
-        }
-        return new ArrayList<>(out).subList(0, Math.min(n, out.size()));
-    }
-
-    /** Every distinct sentence, in file order. */
-    public static List<String> allSentences() {
-        return sentences(Integer.MAX_VALUE);
     }
 }

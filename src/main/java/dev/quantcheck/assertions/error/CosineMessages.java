@@ -11,7 +11,7 @@ final class CosineMessages {
     private CosineMessages() {
     }
 
-    /** "; 41 of 689 texts below 0.99; worst: 0.801 'A man is slicing a tomato.', 0.85 '...'" */
+    /** "; 41 of 689 texts below 0.99; worst: 0.801 'The chef slices a ripe tomato.', 0.85 '...'" */
     static String shortfall(EmbeddingComparison c, double threshold) {
         int below = c.countBelow(threshold);
         String s = "; " + below + " of " + Numbers.count(c.comparedCount(), "text", "texts") + " below "

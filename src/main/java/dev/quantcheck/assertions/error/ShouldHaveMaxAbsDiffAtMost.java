@@ -5,7 +5,7 @@ import org.assertj.core.error.ErrorMessageFactory;
 
 /**
  * The largest absolute element difference is above the threshold (or NaN):
- * {@code expected max absolute difference <= 0.5 but was 0.73 at text 17 'A man is slicing a tomato.', dimension
+ * {@code expected max absolute difference <= 0.5 but was 0.73 at text 17 'The chef slices a ripe tomato.', dimension
  * 112 (reference 0.412, candidate -0.318); 2 of 689 texts above 0.5}
  */
 public final class ShouldHaveMaxAbsDiffAtMost extends QuantCheckErrorMessageFactory {

@@ -6,7 +6,7 @@ import org.assertj.core.error.ErrorMessageFactory;
 /**
  * The mean cosine is below the threshold (or NaN):
  * {@code expected mean cosine >= 0.99 but was 0.962 (GOOD: 0.95-0.99); 41 of 689 texts below 0.99; worst: 0.801
- * 'A man is slicing a tomato.', 0.85 'A woman is cutting onions.'}
+ * 'The chef slices a ripe tomato.', 0.85 'A cook chops three onions.'}
  */
 public final class ShouldHaveMeanCosineAtLeast extends QuantCheckErrorMessageFactory {
 

@@ -7,7 +7,7 @@ import org.assertj.core.error.ErrorMessageFactory;
 /**
  * An embedding matrix holds NaN or Inf:
  * {@code expected no NaN or Inf in the embeddings but the candidate has 3 NaN and 1 Inf, the first NaN at text 4
- * 'A man is slicing a tomato.', dimension 17; the reference has none}
+ * 'The chef slices a ripe tomato.', dimension 17; the reference has none}
  */
 public final class ShouldHaveNoNaNOrInf extends QuantCheckErrorMessageFactory {
 

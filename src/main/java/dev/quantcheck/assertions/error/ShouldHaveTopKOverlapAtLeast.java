@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * The candidate's nearest neighbours differ too much from the reference's:
  * {@code expected top-10 nearest-neighbour overlap >= 0.9 but was 0.853 (mean over 689 texts); 212 of 689 texts
- * below 0.9; lowest: 0.4 'A man is slicing a tomato.', 0.5 '...'}
+ * below 0.9; lowest: 0.4 'The chef slices a ripe tomato.', 0.5 '...'}
  */
 public final class ShouldHaveTopKOverlapAtLeast extends QuantCheckErrorMessageFactory {
 

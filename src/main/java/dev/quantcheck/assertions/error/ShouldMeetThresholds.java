@@ -24,7 +24,7 @@ public final class ShouldMeetThresholds extends QuantCheckErrorMessageFactory {
     }
 
     /**
-     * @param failures the failing gates' messages, in the order mean_cosine, min_cosine, mse, max_abs_diff
+     * @param failures the failing gates' messages, in the order of {@code config/models.yaml}'s keys
      */
     public static ErrorMessageFactory shouldMeetThresholds(QualityThresholds thresholds,
                                                            List<ErrorMessageFactory> failures) {
@@ -37,18 +37,20 @@ public final class ShouldMeetThresholds extends QuantCheckErrorMessageFactory {
     /** E.g. {@code ["mean_cosine >= 0.99", "mse <= 0.001"]}: the gates that are set, with config's names. */
     public static List<String> gates(QualityThresholds t) {
         List<String> gates = new ArrayList<>();
-        if (t.meanCosine() != null) {
-            gates.add("mean_cosine >= " + Numbers.exact(t.meanCosine()));
-        }
-        if (t.minCosine() != null) {
-            gates.add("min_cosine >= " + Numbers.exact(t.minCosine()));
-        }
-        if (t.mse() != null) {
-            gates.add("mse <= " + Numbers.exact(t.mse()));
-        }
-        if (t.maxAbsDiff() != null) {
-            gates.add("max_abs_diff <= " + Numbers.exact(t.maxAbsDiff()));
-        }
+        gate(gates, "mean_cosine >= ", t.meanCosine());
+        gate(gates, "min_cosine >= ", t.minCosine());
+        gate(gates, "mse <= ", t.mse());
+        gate(gates, "max_abs_diff <= ", t.maxAbsDiff());
+        gate(gates, "p01_cosine >= ", t.p01Cosine());
+        gate(gates, "top10_overlap >= ", t.top10Overlap());
+        gate(gates, "pairwise_spearman >= ", t.pairwiseSpearman());
+        gate(gates, "sts_spearman_drop <= ", t.stsSpearmanDrop());
         return gates;
+    }
+
+    private static void gate(List<String> gates, String gate, Double threshold) {
+        if (threshold != null) {
+            gates.add(gate + Numbers.exact(threshold));
+        }
     }
 }
