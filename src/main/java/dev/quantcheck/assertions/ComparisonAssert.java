@@ -290,7 +290,8 @@ public class ComparisonAssert extends AbstractAssert<ComparisonAssert, Embedding
             case "top10_overlap" -> shouldHaveTopKOverlapAtLeast(actual, GateCheck.TOP_K, t);
             case "pairwise_spearman" -> shouldHaveSpearmanAtLeast(actual, t);
             // a drop of at most t: the candidate reaches at least the reference's correlation minus t
-            case "sts_spearman_drop" -> shouldHaveStsSpearmanAtLeast(actual, actual.sts().orElseThrow().reference() - t);
+            case "sts_spearman_drop" ->
+                    shouldHaveStsSpearmanAtLeast(actual, actual.sts().orElseThrow().reference() - t);
             default -> throw new IllegalStateException("no message for the gate " + check.gate());
         };
     }

@@ -2,6 +2,7 @@ package dev.quantcheck.corpus;
 
 import dev.quantcheck.metrics.EmbeddingComparison;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,8 +49,8 @@ public record TextCorpus(String name, List<String> texts, List<int[]> pairs, dou
         if (n <= 0 || n >= texts.size()) {
             return this;
         }
-        List<int[]> kept = new java.util.ArrayList<>();
-        List<Double> scores = new java.util.ArrayList<>();
+        List<int[]> kept = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
         for (int p = 0; p < pairs.size(); p++) {
             if (pairs.get(p)[0] < n && pairs.get(p)[1] < n) {
                 kept.add(pairs.get(p));

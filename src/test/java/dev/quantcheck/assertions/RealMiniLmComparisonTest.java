@@ -13,6 +13,7 @@ import dev.quantcheck.testing.BuiltinTexts;
 import dev.quantcheck.testing.StsData;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,7 @@ class RealMiniLmComparisonTest {
     }
 
     @Test
+    @Tag(StsData.TAG)
     void theEightBitConversionRanksStsPairsLikeTheOriginal() throws IOException {
         StsData.assumePresent();
         TextCorpus sts = Corpora.sts(StsData.FILE, PAIRS);

@@ -2,7 +2,9 @@ package dev.quantcheck.junit;
 
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.testing.BuiltinTexts;
+import dev.quantcheck.testing.StsData;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +60,7 @@ class QuantCheckExtensionTest {
 
     /** Enabled before anything is injected, so a clone without the STS file skips it instead of failing. */
     @Nested
+    @Tag(StsData.TAG)
     @EnabledIf(value = "dev.quantcheck.testing.StsData#present",
             disabledReason = "needs human similarity scores: the STS Benchmark TSV beside the project (StsData.FILE)")
     class WithHumanScores {

@@ -13,6 +13,7 @@ import dev.quantcheck.testing.BuiltinTexts;
 import dev.quantcheck.testing.StsData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -84,6 +85,7 @@ class PlotsTest {
     }
 
     @Test
+    @Tag(StsData.TAG)
     void stsScatterPlotsHumanScoresAgainstBothModels() throws IOException {
         StsData.assumePresent();
         TextCorpus pairs = Corpora.sts(StsData.FILE, 20);

@@ -17,6 +17,12 @@ import java.util.List;
  * clone with nothing beside it; every other test runs on the built-in corpus ({@link BuiltinTexts}).
  */
 public final class StsData {
+    /**
+     * The JUnit tag of the tests that need human scores: .ci/run runs them again beside the STS file, after the
+     * fresh clone that has none ({@code mvn test -Dgroups=human-scores}).
+     */
+    public static final String TAG = "human-scores";
+
     /** The file, relative to the project root (the tests' working directory). */
     public static final Path FILE = Corpora.STS_BESIDE_PROJECT;
 

@@ -7,6 +7,7 @@ import dev.quantcheck.junit.QuantCheckTest;
 import dev.quantcheck.junit.QuantizedModelsSource;
 import dev.quantcheck.junit.ReferenceEmbeddings;
 import dev.quantcheck.metrics.EmbeddingComparison;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * carries human scores. Without the file the class is skipped, before anything is converted or embedded.
  */
 @QuantCheckTest
+@Tag("human-scores")
 @EnabledIf(value = "stsIsThere", disabledReason = "needs the STS Benchmark test pairs with human scores at "
         + MiniLmHumanScoresTest.STS + " (genre, source, year, id, score, sentence 1, sentence 2)")
 class MiniLmHumanScoresTest {
