@@ -2,7 +2,6 @@ package dev.quantcheck.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantcheck.corpus.Corpora;
 import dev.quantcheck.corpus.TextCorpus;
 import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerDiagnosis;
@@ -12,6 +11,7 @@ import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.TextResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,15 +37,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--candidate", paramLabel = "DIR", required = true, description = "The converted model folder.")
     Path candidate;
 
-    @Option(names = "--corpus", paramLabel = "NAME|FILE", defaultValue = Corpora.DEFAULT,
-            description = "builtin:all (default), builtin:SECTION, a text file (one text per line), or an STS "
-                    + "Benchmark .tsv (its human scores add the STS Spearman).")
-    String corpus;
-
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "Compare on the corpus's first N texts only (default: all; the built-in corpus "
-                    + "interleaves its sections, so any N samples each).")
-    int limit;
+    @Mixin
+    CorpusOptions corpus;
 
     @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "689",
             description = "STS pairs to use from a .tsv (default ${DEFAULT-VALUE}).")
@@ -60,7 +53,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TextCorpus texts = Corpora.load(corpus, maxPairs).first(limit);
+        TextCorpus texts = corpus.load(maxPairs);
         EmbeddingComparison comparison;
         DiagnosisReport diagnosis = null;
         try (Encoder r = Encoder.load(reference); Encoder c = Encoder.load(candidate)) {

