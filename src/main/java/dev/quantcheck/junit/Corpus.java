@@ -23,7 +23,7 @@ final class Corpus {
         TextCorpus corpus;
         try {
             if (spec.texts().length > 0) {
-                corpus = TextCorpus.of(spec.texts().length + " inline texts",
+                corpus = TextCorpus.of("inline texts",
                         List.copyOf(new LinkedHashSet<>(List.of(spec.texts()))));
             } else if (!spec.tsv().isEmpty()) {
                 corpus = Corpora.tsvColumn(Path.of(spec.tsv()), spec.column());
