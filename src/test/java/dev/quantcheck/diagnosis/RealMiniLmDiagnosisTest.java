@@ -81,7 +81,7 @@ class RealMiniLmDiagnosisTest {
     }
 
     @Test
-    void sixtyFourTextsTakeSeconds() {
+    void sixtyFourTextsAreDiagnosed() {
         List<String> texts = BuiltinTexts.first(64);
         long start = System.nanoTime();
         DiagnosisReport report = LayerDiagnosis.run(fp32, q4, texts);
@@ -89,7 +89,8 @@ class RealMiniLmDiagnosisTest {
         System.out.printf("diagnosis of %d texts (%d tokens) took %.2f s: %s%n", texts.size(), report.tokenCount(),
                 seconds, report.summary());
 
+        // the time is printed, not asserted: timings belong in benchmarks, not in unit tests on shared machines
         assertThat(report.textCount()).isEqualTo(64);
-        assertThat(seconds).as("a generous bound against accidental quadratic work").isLessThan(60);
+        assertThat(report.tokenCount()).isGreaterThan(64);
     }
 }
