@@ -267,14 +267,15 @@ public class ComparisonAssert extends AbstractAssert<ComparisonAssert, Embedding
     public ComparisonAssert meetsThresholds(QualityThresholds thresholds) {
         Objects.requireNonNull(thresholds, "thresholds");
         isNotNull();
+        List<GateCheck> checks = GateCheck.of(thresholds, actual);
         List<ErrorMessageFactory> failures = new ArrayList<>();
-        for (GateCheck check : GateCheck.of(thresholds, actual)) {
+        for (GateCheck check : checks) {
             if (!check.passed()) {
                 failures.add(message(check));
             }
         }
         if (!failures.isEmpty()) {
-            throwAssertionError(shouldMeetThresholds(thresholds, failures));
+            throwAssertionError(shouldMeetThresholds(checks, failures));
         }
         return myself;
     }

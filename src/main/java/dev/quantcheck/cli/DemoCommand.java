@@ -27,6 +27,7 @@ import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.GateCheck;
 import dev.quantcheck.metrics.StsCorrelation;
 import dev.quantcheck.models.BuiltinModels;
+import dev.quantcheck.reporting.CosineLine;
 import dev.quantcheck.reporting.ModelFacts;
 import dev.quantcheck.reporting.PastStep;
 import dev.quantcheck.reporting.Plot;
@@ -49,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -89,10 +91,22 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One column of the results table. */
     private record Row(String label, Path model, ConversionResult conversion, InspectionReport inspection,
-                       EmbeddingComparison comparison, StsCorrelation sts, ForwardTimer.Timing timing, Double targetMb,
-                       QualityThresholds gates) {
+                       EmbeddingComparison comparison, EmbeddingComparison humanScores, ForwardTimer.Timing timing,
+                       Double targetMb, QualityThresholds gates) {
+        /** The correlations with human scores: of the corpus itself when it is an STS file, else of --sts. */
+        StsCorrelation sts() {
+            return comparison.sts().or(() -> humanScores == null ? Optional.empty() : humanScores.sts())
+                    .orElse(null);
+        }
+
+        /** The gates on the corpus, and the STS gate on the separate STS comparison when there is one. */
         List<GateCheck> gateChecks() {
-            return GateCheck.of(gates, comparison);
+            List<GateCheck> checks = new ArrayList<>(GateCheck.of(gates, comparison));
+            if (comparison.sts().isEmpty() && humanScores != null) {
+                GateCheck.of(gates, humanScores).stream().filter(g -> g.gate().equals("sts_spearman_drop"))
+                        .forEach(checks::add);
+            }
+            return checks;
         }
     }
 
@@ -179,21 +193,22 @@ final class DemoCommand implements Callable<Integer> {
                         () -> encoder.embed(texts.texts()));
                 EmbeddingComparison comparison = report.step("compare with the fp32 original",
                         () -> texts.compare(reference, candidate));
-                StsCorrelation stsCorrelation = comparison.sts().orElse(null);
+                EmbeddingComparison stsComparison = null;
                 if (humanScores != null) {
                     float[][] stsFloats = stsReference;
-                    stsCorrelation = report.step("STS Spearman on " + humanScores.describe(), () -> humanScores
-                            .compare(stsFloats, encoder.embed(humanScores.texts())).sts().orElseThrow());
+                    stsComparison = report.step("STS Spearman on " + humanScores.describe(),
+                            () -> humanScores.compare(stsFloats, encoder.embed(humanScores.texts())));
                 }
                 out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
                         comparison.minCosine(), Band.of(comparison.meanCosine()).name());
+                CosineLine line = CosineLine.of(gates[i]);
                 report.comparison(row.label(), "all-minilm-l6-v2 (fp32)", corpusName, comparison,
-                        new float[][][] {reference, candidate}, gate(gates[i]), gateName(gates[i]));
+                        new float[][][] {reference, candidate}, line.value(), line.name());
                 ForwardTimer.Timing timing = report.step("time " + iterations + " forward passes of 32 x 16 tokens",
                         () -> time(encoder, texts));
                 report.sink().parameter("median_ms", String.format(Locale.ROOT, "%.1f", timing.medianMs()), false);
                 compared.add(new Row(row.label(), row.model(), row.conversion(), row.inspection(), comparison,
-                        stsCorrelation, timing, row.targetMb(), row.gates()));
+                        stsComparison, timing, row.targetMb(), row.gates()));
                 writePlots(folder.resolve("plots"), slug(row.label()), comparison, reference, candidate, gates[i]);
             }
         }
@@ -265,15 +280,6 @@ final class DemoCommand implements Callable<Integer> {
         return Corpora.sts(file, maxPairs);
     }
 
-    private static double gate(QualityThresholds gates) {
-        return gates.minCosine() != null ? gates.minCosine() : gates.meanCosine() != null ? gates.meanCosine() : 0.99;
-    }
-
-    private static String gateName(QualityThresholds gates) {
-        return gates.minCosine() != null ? "min cosine gate" : gates.meanCosine() != null ? "mean cosine gate"
-                : "EXCELLENT band above";
-    }
-
     private static Map<String, String> environment(String corpus) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("quantcheck", QuantCheck.version());
@@ -289,7 +295,8 @@ final class DemoCommand implements Callable<Integer> {
                                    float[][] candidate, QualityThresholds gates) throws IOException {
         List<Plot> plots;
         try {
-            plots = List.of(Plots.cosineHistogram(comparison, gate(gates), gateName(gates)),
+            CosineLine line = CosineLine.of(gates);
+            plots = List.of(Plots.cosineHistogram(comparison, line.value(), line.name()),
                     Plots.similarityScatter(comparison, reference, candidate));
         } catch (RuntimeException | java.awt.AWTError | LinkageError | InternalError e) {
             return;

@@ -1,11 +1,11 @@
 package dev.quantcheck.junit;
 
-import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerDiagnosis;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
+import dev.quantcheck.reporting.CosineLine;
 import dev.quantcheck.reporting.ModelFacts;
 import dev.quantcheck.reporting.ReportContent;
 import dev.quantcheck.reporting.ReportSink;
@@ -176,14 +176,10 @@ final class TestReports {
         if (!content.active()) {
             return;
         }
-        QualityThresholds gates = new ModelResolver(current.context).thresholdsOf(candidate.path());
-        double threshold = gates.minCosine() != null ? gates.minCosine()
-                : gates.meanCosine() != null ? gates.meanCosine() : 0.99;
-        String thresholdName = gates.minCosine() != null ? "min cosine gate"
-                : gates.meanCosine() != null ? "mean cosine gate" : "EXCELLENT band above";
+        CosineLine line = CosineLine.of(new ModelResolver(current.context).thresholdsOf(candidate.path()));
         try {
             content.comparison(candidate.path().getFileName().toString(), referenceName, corpus, comparison,
-                    new float[][][] {reference.vectors(), vectors}, threshold, thresholdName);
+                    new float[][][] {reference.vectors(), vectors}, line.value(), line.name());
         } catch (RuntimeException e) {
             // a report problem is no test failure
         }

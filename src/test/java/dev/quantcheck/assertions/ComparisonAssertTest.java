@@ -3,6 +3,7 @@ package dev.quantcheck.assertions;
 import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.Embeddings;
+import dev.quantcheck.metrics.GateCheck;
 import dev.quantcheck.testing.BuiltinTexts;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -360,13 +361,22 @@ class ComparisonAssertTest {
         void failsListingEveryFailingGateWithItsOwnMessage() {
             EmbeddingComparison c = good();
             assertThatThrownBy(() -> assertThat(c).meetsThresholds(PLAN_8_BIT))
-                    .hasMessage(shouldMeetThresholds(PLAN_8_BIT, List.of(shouldHaveMeanCosineAtLeast(c, 0.99),
+                    .hasMessage(shouldMeetThresholds(GateCheck.of(PLAN_8_BIT, c), List.of(shouldHaveMeanCosineAtLeast(c, 0.99),
                             shouldHaveMinCosineAtLeast(c, 0.98), shouldHaveMseAtMost(c, 1e-3),
                             shouldHaveMaxAbsDiffAtMost(c, 0.5))).create())
                     .hasMessageStartingWith("expected the comparison to meet mean_cosine >= 0.99, min_cosine >= 0.98, "
                             + "mse <= 0.001, max_abs_diff <= 0.5 but 4 of 4 gates fail:\n"
                             + "- expected mean cosine >= 0.99 but was 0.951 (GOOD: 0.95-0.99); 3 of 10 texts below "
                             + "0.99; " + WORST3 + "\n- expected min cosine >= 0.98 but was 0.801;");
+        }
+
+        @Test
+        void countsOnlyTheGatesThatApply() {
+            // without human scores the STS gate does not apply, so it is neither listed nor counted
+            QualityThresholds gates = new QualityThresholds(0.99, null, null, null, null, null, null, 0.01, null);
+            assertThatThrownBy(() -> assertThat(good()).meetsThresholds(gates))
+                    .hasMessageStartingWith("expected the comparison to meet mean_cosine >= 0.99 but 1 of 1 gates "
+                            + "fail:\n- expected mean cosine >= 0.99 but was 0.951");
         }
 
         @Test

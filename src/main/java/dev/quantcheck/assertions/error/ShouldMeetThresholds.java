@@ -1,9 +1,8 @@
 package dev.quantcheck.assertions.error;
 
-import dev.quantcheck.conversion.QualityThresholds;
+import dev.quantcheck.metrics.GateCheck;
 import org.assertj.core.error.ErrorMessageFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -24,33 +23,15 @@ public final class ShouldMeetThresholds extends QuantCheckErrorMessageFactory {
     }
 
     /**
-     * @param failures the failing gates' messages, in the order of {@code config/models.yaml}'s keys
+     * @param checked  the gates that applied to the comparison ({@link GateCheck#of}), in the order of
+     *                 {@code config/models.yaml}'s keys
+     * @param failures the failing gates' messages, in the same order
      */
-    public static ErrorMessageFactory shouldMeetThresholds(QualityThresholds thresholds,
-                                                           List<ErrorMessageFactory> failures) {
-        List<String> gates = gates(thresholds);
+    public static ErrorMessageFactory shouldMeetThresholds(List<GateCheck> checked, List<ErrorMessageFactory> failures) {
+        List<String> gates = checked.stream().map(g -> g.gate() + (g.atLeast() ? " >= " : " <= ")
+                + Numbers.exact(g.threshold())).toList();
         return new ShouldMeetThresholds("expected the comparison to meet " + String.join(", ", gates) + " but "
                 + failures.size() + " of " + gates.size() + " gates fail:" + failures.stream()
                 .map(f -> "\n- " + f.create()).collect(Collectors.joining()));
-    }
-
-    /** E.g. {@code ["mean_cosine >= 0.99", "mse <= 0.001"]}: the gates that are set, with config's names. */
-    public static List<String> gates(QualityThresholds t) {
-        List<String> gates = new ArrayList<>();
-        gate(gates, "mean_cosine >= ", t.meanCosine());
-        gate(gates, "min_cosine >= ", t.minCosine());
-        gate(gates, "mse <= ", t.mse());
-        gate(gates, "max_abs_diff <= ", t.maxAbsDiff());
-        gate(gates, "p01_cosine >= ", t.p01Cosine());
-        gate(gates, "top10_overlap >= ", t.top10Overlap());
-        gate(gates, "pairwise_spearman >= ", t.pairwiseSpearman());
-        gate(gates, "sts_spearman_drop <= ", t.stsSpearmanDrop());
-        return gates;
-    }
-
-    private static void gate(List<String> gates, String gate, Double threshold) {
-        if (threshold != null) {
-            gates.add(gate + Numbers.exact(threshold));
-        }
     }
 }
