@@ -91,19 +91,19 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One column of the results table. */
     private record Row(String label, Path model, ConversionResult conversion, InspectionReport inspection,
-                       EmbeddingComparison comparison, EmbeddingComparison humanScores, ForwardTimer.Timing timing,
+                       EmbeddingComparison comparison, EmbeddingComparison stsComparison, ForwardTimer.Timing timing,
                        Double targetMb, QualityThresholds gates) {
         /** The correlations with human scores: of the corpus itself when it is an STS file, else of --sts. */
         StsCorrelation sts() {
-            return comparison.sts().or(() -> humanScores == null ? Optional.empty() : humanScores.sts())
+            return comparison.sts().or(() -> stsComparison == null ? Optional.empty() : stsComparison.sts())
                     .orElse(null);
         }
 
         /** The gates on the corpus, and the STS gate on the separate STS comparison when there is one. */
         List<GateCheck> gateChecks() {
             List<GateCheck> checks = new ArrayList<>(GateCheck.of(gates, comparison));
-            if (comparison.sts().isEmpty() && humanScores != null) {
-                GateCheck.of(gates, humanScores).stream().filter(g -> g.gate().equals("sts_spearman_drop"))
+            if (comparison.sts().isEmpty() && stsComparison != null) {
+                GateCheck.of(gates, stsComparison).stream().filter(g -> g.gate().equals("sts_spearman_drop"))
                         .forEach(checks::add);
             }
             return checks;
@@ -165,17 +165,17 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         TextCorpus texts = corpus.load(maxPairs);
-        TextCorpus humanScores = texts.hasPairs() ? null : stsCorpus(out);
+        TextCorpus stsPairs = texts.hasPairs() ? null : stsCorpus(out);
         progress(out, ++step, steps, "Comparing with the original on " + texts.describe()
-                + (humanScores == null ? "" : "; STS Spearman on " + humanScores.describe()));
+                + (stsPairs == null ? "" : "; STS Spearman on " + stsPairs.describe()));
         float[][] reference;
         float[][] stsReference = null;
         ForwardTimer.Timing originalTiming;
         long embedStart = System.currentTimeMillis();
         try (Encoder encoder = Encoder.load(original, EncoderOptions.defaults())) {
             reference = encoder.embed(texts.texts());
-            if (humanScores != null) {
-                stsReference = encoder.embed(humanScores.texts());
+            if (stsPairs != null) {
+                stsReference = encoder.embed(stsPairs.texts());
             }
             originalTiming = time(encoder, texts);
         }
@@ -194,10 +194,10 @@ final class DemoCommand implements Callable<Integer> {
                 EmbeddingComparison comparison = report.step("compare with the fp32 original",
                         () -> texts.compare(reference, candidate));
                 EmbeddingComparison stsComparison = null;
-                if (humanScores != null) {
+                if (stsPairs != null) {
                     float[][] stsFloats = stsReference;
-                    stsComparison = report.step("STS Spearman on " + humanScores.describe(),
-                            () -> humanScores.compare(stsFloats, encoder.embed(humanScores.texts())));
+                    stsComparison = report.step("STS Spearman on " + stsPairs.describe(),
+                            () -> stsPairs.compare(stsFloats, encoder.embed(stsPairs.texts())));
                 }
                 out.printf("        %-16s mean cosine %.5f, min %.5f (%s)%n", row.label(), comparison.meanCosine(),
                         comparison.minCosine(), Band.of(comparison.meanCosine()).name());

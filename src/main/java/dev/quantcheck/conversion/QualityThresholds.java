@@ -41,9 +41,4 @@ public record QualityThresholds(@JsonProperty("mean_cosine") Double meanCosine,
     public QualityThresholds(Double meanCosine, Double minCosine, Double mse, Double maxAbsDiff) {
         this(meanCosine, minCosine, mse, maxAbsDiff, null, null, null, null, null);
     }
-
-    /** Whether no gate is set. */
-    public boolean isEmpty() {
-        return equals(NONE);
-    }
 }

@@ -43,10 +43,10 @@ public final class BuiltinCorpus {
      * @throws IllegalArgumentException for another name, listing the ones there are
      */
     public static TextCorpus load(String name) {
-        String section = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
-        if (section.equals("all")) {
+        if (name.equals(ALL)) {
             return TextCorpus.of(ALL, interleaved());
         }
+        String section = isBuiltin(name) ? name.substring(PREFIX.length()) : "";
         if (!SECTIONS.contains(section)) {
             throw new IllegalArgumentException("no built-in corpus '" + name + "'. Fix: use " + ALL + " or one of "
                     + SECTIONS.stream().map(s -> PREFIX + s).toList());
