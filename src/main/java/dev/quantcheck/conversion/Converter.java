@@ -9,6 +9,7 @@ import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.format.DType;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.ModelWeights;
+import dev.quantcheck.format.OutputLock;
 import dev.quantcheck.format.SafetensorsWriter;
 import dev.quantcheck.format.TensorInfo;
 import dev.quantcheck.quantization.AffineQuantizer;
@@ -18,6 +19,7 @@ import dev.quantcheck.quantization.QuantizedTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,8 @@ import java.util.stream.Stream;
  * divides by the group size stored as packed affine codes with per-group scales and biases.
  *
  * <p>The whole output folder is written beside the target and renamed into place, so a failure or a kill at any
- * moment leaves either the previous complete output or the new one.
+ * moment leaves either the previous complete output or the new one. One conversion at a time holds an output's
+ * {@link OutputLock}; an output that is, contains or lies inside the source is refused before any work.
  */
 public final class Converter {
     static final String WEIGHTS_FILE = "model.safetensors";
@@ -50,11 +53,22 @@ public final class Converter {
     /** What to do when the output folder already holds a complete conversion. */
     public enum Existing {
         /** Keep it when it was made from the same source with the same options; otherwise fail (the CLI default). */
-        KEEP_OR_FAIL,
-        /** Keep it when it was made the same way; otherwise replace it (what a test that declares a model wants). */
-        KEEP_OR_REPLACE,
+        KEEP_OR_FAIL(Duration.ZERO),
+        /**
+         * Keep it when it was made the same way; otherwise replace it (what a test that declares a model wants).
+         * While another process converts into the same output (test classes in parallel forks), wait for it and
+         * then keep what it made.
+         */
+        KEEP_OR_REPLACE(Duration.ofMinutes(10)),
         /** Always convert again ({@code --no-skip}). */
-        REPLACE
+        REPLACE(Duration.ZERO);
+
+        /** How long to wait for another writer of the same output before failing. */
+        private final Duration patience;
+
+        Existing(Duration patience) {
+            this.patience = patience;
+        }
     }
 
     /** {@link #convert(Path, Path, ConversionOptions, Existing)}: {@code REPLACE} when true, else {@code KEEP_OR_FAIL}. */
@@ -70,11 +84,23 @@ public final class Converter {
      *
      * @throws IllegalArgumentException for options that cannot apply to this model (an override naming no layer,
      *                                  a group size that does not divide a layer the override asks to quantize)
-     * @throws IOException              when the source is unreadable or already quantized, or the output cannot be
+     * @throws dev.quantcheck.format.OutputBusyException when another conversion holds the output (after waiting, for
+     *                                  {@code KEEP_OR_REPLACE})
+     * @throws IOException              when the source is unreadable or already quantized, the output is, contains
+     *                                  or lies inside the source, or the output cannot be
      *                                  written (nothing is left half-written)
      */
     public static ConversionResult convert(Path source, Path output, ConversionOptions options, Existing existing)
             throws IOException {
+        requireApart(source, output);
+        try (OutputLock lock = OutputLock.acquire(output, existing.patience)) {
+            return convertLocked(source, lock, options, existing);
+        }
+    }
+
+    private static ConversionResult convertLocked(Path source, OutputLock lock, ConversionOptions options,
+                                                  Existing existing) throws IOException {
+        Path output = lock.target();
         String sourceHash = ContentHash.ofDirectory(source);
         if (existing != Existing.REPLACE && Files.exists(output.resolve(ModelDirectory.CONVERSION_METADATA))) {
             ConversionResult kept = existingOutput(output, options, sourceHash, existing == Existing.KEEP_OR_FAIL);
@@ -93,7 +119,7 @@ public final class Converter {
             long originalBytes = model.weights().fileBytes();
             ConversionMetadata[] metadata = new ConversionMetadata[1];
             try {
-                AtomicFiles.writeDirectory(output, tmp -> {
+                AtomicFiles.writeDirectory(lock, tmp -> {
                     Path weightsFile = tmp.resolve(WEIGHTS_FILE);
                     writer.write(weightsFile);
                     metadata[0] = ConversionMetadata.of(originalBytes, Files.size(weightsFile), options, decisions,
@@ -110,6 +136,36 @@ public final class Converter {
             }
             return new ConversionResult(output, false, metadata[0], decisions);
         }
+    }
+
+    /**
+     * Refuses an output that is the source, lies inside it or contains it: the output folder is replaced as a whole,
+     * so any of the three would delete the original weights.
+     */
+    static void requireApart(Path source, Path output) throws IOException {
+        if (!Files.isDirectory(source)) {
+            return; // ModelDirectory.open names the missing folder
+        }
+        Path src = source.toRealPath();
+        Path out = realPathOfPossiblyMissing(output);
+        String relation = out.equals(src) ? "is the source folder"
+                : out.startsWith(src) ? "lies inside the source folder"
+                : src.startsWith(out) ? "contains the source folder" : null;
+        if (relation != null) {
+            throw new IOException("the output " + output + " " + relation + " " + source + "; converting there "
+                    + "would replace the original weights. Nothing was written. Fix: choose an output folder outside "
+                    + src);
+        }
+    }
+
+    /** The real path of {@code path}, or of its nearest existing ancestor with the rest appended. */
+    private static Path realPathOfPossiblyMissing(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -14,8 +15,16 @@ import java.util.stream.Stream;
 /**
  * Writing outputs so that a failure at any moment never destroys a good one: everything is written under a
  * temporary name beside the target and renamed into place only when complete.
+ *
+ * <p>Each write holds the target's {@link OutputLock}, so two writers never interleave. Under the lock no other
+ * writer of the target is alive, so the temporary files a killed writer left behind ({@code .NAME.tmp-*}) are
+ * deleted before writing.
  */
 public final class AtomicFiles {
+    /** How long a single-file write waits for another writer of the same file: such writes take moments. */
+    static final Duration FILE_PATIENCE = Duration.ofMinutes(2);
+    private static final String TEMPORARY = ".tmp-";
+
     private AtomicFiles() {
     }
 
@@ -28,19 +37,26 @@ public final class AtomicFiles {
     /**
      * Writes one file: {@code writer} fills a temporary file in {@code target}'s folder, which then replaces
      * {@code target} in a single atomic rename. On failure the temporary file is deleted and {@code target} is
-     * untouched.
+     * untouched. Waits (up to two minutes) while another writer holds the same file.
+     *
+     * @throws IOException naming the target when it is a folder
      */
     public static void write(Path target, PathWriter writer) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            writer.writeTo(tmp);
-            moveAtomically(tmp, absolute);
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new IOException("cannot write the file " + target + ": it is a folder. Fix: name a file, e.g. "
+                    + target.resolve("out" + extension(absolute)));
+        }
+        try (OutputLock lock = OutputLock.acquire(absolute, FILE_PATIENCE)) {
+            deleteStaleTemporaries(absolute);
+            Path tmp = temporaryOf(absolute);
+            try {
+                writer.writeTo(tmp);
+                moveAtomically(tmp, absolute);
+            } catch (IOException | RuntimeException | Error e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         }
     }
 
@@ -50,21 +66,30 @@ public final class AtomicFiles {
     }
 
     /**
-     * Writes a whole directory: {@code writer} fills a fresh temporary folder beside {@code target}; when it
-     * returns, the folder takes {@code target}'s place.
-     *
-     * <p>An existing {@code target} is first renamed to a backup beside it, the new folder is renamed into place,
-     * and only then is the backup deleted. A crash between the two renames leaves the backup, which the next call
-     * for the same target restores before doing anything else; so the target is always either the old complete
-     * folder or the new complete one.
+     * {@link #writeDirectory(OutputLock, PathWriter)} under the target's lock, failing at once with an
+     * {@link OutputBusyException} when another writer holds it.
      */
     public static void writeDirectory(Path target, PathWriter writer) throws IOException {
-        Path absolute = target.toAbsolutePath();
+        try (OutputLock lock = OutputLock.acquire(target, Duration.ZERO)) {
+            writeDirectory(lock, writer);
+        }
+    }
+
+    /**
+     * Writes a whole directory, the target of {@code lock}: {@code writer} fills a fresh temporary folder beside
+     * it; when it returns, the folder takes the target's place.
+     *
+     * <p>An existing target is first renamed to a backup beside it, the new folder is renamed into place, and only
+     * then is the backup deleted. A crash between the two renames leaves the backup, which the next call for the
+     * same target restores before doing anything else; so the target is always either the old complete folder or
+     * the new complete one.
+     */
+    public static void writeDirectory(OutputLock lock, PathWriter writer) throws IOException {
+        Path absolute = lock.target();
         Path parent = absolute.getParent();
-        Files.createDirectories(parent);
         recoverInterruptedSwap(absolute);
-        String base = "." + absolute.getFileName();
-        Path tmp = parent.resolve(base + ".tmp-" + UUID.randomUUID());
+        deleteStaleTemporaries(absolute);
+        Path tmp = temporaryOf(absolute);
         Files.createDirectory(tmp);
         try {
             writer.writeTo(tmp);
@@ -72,7 +97,7 @@ public final class AtomicFiles {
             deleteRecursively(tmp);
             throw e;
         }
-        Path backup = parent.resolve(base + ".old");
+        Path backup = parent.resolve("." + absolute.getFileName() + ".old");
         boolean hadOld = Files.exists(absolute);
         if (hadOld) {
             deleteRecursively(backup);
@@ -90,6 +115,40 @@ public final class AtomicFiles {
         if (hadOld) {
             deleteRecursively(backup);
         }
+    }
+
+    /** A fresh temporary name beside {@code target}: {@code .NAME.tmp-UUID}. */
+    private static Path temporaryOf(Path target) {
+        return target.resolveSibling("." + target.getFileName() + TEMPORARY + UUID.randomUUID());
+    }
+
+    /** Deletes the temporary files and folders of {@code target} that a killed writer left; call under its lock. */
+    static void deleteStaleTemporaries(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + TEMPORARY;
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            for (Path stale : (Iterable<Path>) siblings.filter(p -> isTemporary(p, prefix))::iterator) {
+                deleteRecursively(stale);
+            }
+        }
+    }
+
+    private static boolean isTemporary(Path path, String prefix) {
+        String name = path.getFileName().toString();
+        if (!name.startsWith(prefix)) {
+            return false;
+        }
+        try {
+            UUID.fromString(name.substring(prefix.length()));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? "" : name.substring(dot);
     }
 
     /** If a previous {@link #writeDirectory} died between its two renames, puts the old output back. */

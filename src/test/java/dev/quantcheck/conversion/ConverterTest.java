@@ -194,13 +194,41 @@ class ConverterTest {
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
+    @ParameterizedTest(name = "output {0}")
+    @CsvSource({"tiny, is the source folder", "tiny/q4, lies inside the source folder",
+            "., contains the source folder", "tiny/../tiny, is the source folder"})
+    void anOutputThatIsInsideOrAroundTheSourceIsRefusedBeforeAnythingIsWritten(String output, String relation)
+            throws IOException {
+        Path source = tiny();
+        String before = dev.quantcheck.format.ContentHash.ofDirectory(source);
+        String[] listing = listing(dir);
+
+        assertThatThrownBy(() -> Converter.convert(source, dir.resolve(output), options(4, 32), true))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(relation)
+                .hasMessageContaining("would replace the original weights")
+                .hasMessageContaining("Fix: choose an output folder outside");
+
+        assertThat(dev.quantcheck.format.ContentHash.ofDirectory(source)).isEqualTo(before);
+        assertThat(listing(dir)).containsExactly(listing);
+    }
+
+    @Test
+    void aSymbolicLinkToTheSourceIsTheSourceToo() throws IOException {
+        Path source = tiny();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), source);
+        assertThatThrownBy(() -> Converter.convert(source, link, options(4, 32), true))
+                .hasMessageContaining("is the source folder");
+        assertThat(source.resolve("model.safetensors")).exists();
+    }
+
     @Test
     void anUnwritableOutputIsReportedAndTheSourceUntouched() throws IOException {
         Path source = tiny();
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "a file where the output's parent should be");
         assertThatThrownBy(() -> Converter.convert(source, blocker.resolve("out"), options(4, 32), false))
-                .hasMessageContaining("cannot write the converted model to " + blocker.resolve("out"))
-                .hasMessageContaining("Nothing was changed there. Fix: choose a writable --output");
+                .hasMessageContaining("cannot write " + blocker.resolve("out"))
+                .hasMessageContaining("Nothing was changed there. Fix: choose an output in a folder you can write to");
         assertThat(blocker).hasContent("a file where the output's parent should be");
     }
 

@@ -6,6 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,5 +91,98 @@ class AtomicFilesTest {
 
         assertThat(target.resolve("a.txt")).hasContent("old a");
         assertThat(listing(dir)).containsExactly("out");
+    }
+
+    // ---------------------------------------------------------------- one writer at a time
+
+    @Test
+    void aSecondWriterOfAFolderBeingWrittenFailsAtOnceNamingItAndTheFirstFinishes() throws Exception {
+        Path target = dir.resolve("out");
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> firstWrite = first.submit(() -> {
+                AtomicFiles.writeDirectory(target, tmp -> {
+                    Files.writeString(tmp.resolve("a.txt"), "first");
+                    writing.countDown();
+                    await(release);
+                });
+                return null;
+            });
+            writing.await();
+
+            assertThatThrownBy(() -> AtomicFiles.writeDirectory(target, tmp -> Files.writeString(tmp.resolve("a.txt"),
+                    "second")))
+                    .isInstanceOf(OutputBusyException.class)
+                    .hasMessageContaining(target.toString())
+                    .hasMessageContaining("is being written by another quantcheck (another thread of this process, "
+                            + "since ")
+                    .hasMessageContaining("Nothing was changed there. Fix: wait for that run to finish, or choose "
+                            + "another output");
+
+            release.countDown();
+            firstWrite.get();
+        } finally {
+            first.shutdownNow();
+        }
+        assertThat(target.resolve("a.txt")).hasContent("first");
+        assertThat(listing(dir)).containsExactly("out");
+    }
+
+    @Test
+    void aSecondWriterOfAFileWaitsForTheFirstAndThenWrites() throws Exception {
+        Path target = dir.resolve("golden.json");
+        OutputLock held = OutputLock.acquire(target, Duration.ZERO);
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> write = second.submit(() -> {
+                AtomicFiles.write(target, "second".getBytes());
+                return null;
+            });
+            Thread.sleep(300);
+            assertThat(write).isNotDone();
+            assertThat(target).doesNotExist();
+            held.close();
+            write.get();
+        } finally {
+            second.shutdownNow();
+        }
+        assertThat(target).hasContent("second");
+        assertThat(listing(dir)).containsExactly("golden.json");
+    }
+
+    @Test
+    void theTemporariesOfAKilledWriterAreDeletedByTheNextWriteAndNothingElse() throws IOException {
+        Path target = dir.resolve("out");
+        // what a kill -9 in the middle of two earlier writes leaves: a half-written folder, a half-written file
+        Path staleFolder = Files.createDirectories(dir.resolve(".out.tmp-" + UUID.randomUUID()));
+        Files.writeString(staleFolder.resolve("model.safetensors"), "half");
+        Files.writeString(dir.resolve(".out.tmp-" + UUID.randomUUID()), "half");
+        Files.writeString(dir.resolve(".out.lock"), "pid 1, since 2026-01-01T00:00:00Z (dead)");
+        // not ours: another output's temporary, and a user's file that only looks alike
+        Path otherOutput = Files.writeString(dir.resolve(".outer.tmp-" + UUID.randomUUID()), "theirs");
+        Files.writeString(dir.resolve(".out.tmp-notes"), "a user's file");
+
+        AtomicFiles.writeDirectory(target, tmp -> Files.writeString(tmp.resolve("a.txt"), "new"));
+
+        assertThat(listing(dir)).containsExactly(".out.tmp-notes", otherOutput.getFileName().toString(), "out");
+    }
+
+    @Test
+    void aFileCannotBeWrittenOverAFolder() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("embeddings.npy"));
+        assertThatThrownBy(() -> AtomicFiles.write(folder, "x".getBytes()))
+                .hasMessage("cannot write the file " + folder + ": it is a folder. Fix: name a file, e.g. "
+                        + folder.resolve("out.npy"));
+        assertThat(folder).isEmptyDirectory();
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+        }
     }
 }
