@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,6 +90,7 @@ public final class ModelDirectory implements AutoCloseable {
                     quantized, conversionMetadata);
             model.checkLayerCount();
             model.checkEmbeddings(tokenizer);
+            model.checkEncoderTensors();
             return model;
         } catch (IOException | RuntimeException e) {
             weights.close();
@@ -214,6 +216,65 @@ public final class ModelDirectory implements AutoCloseable {
             throw new ModelDirectoryException(tokenizer, "the tokenizer has " + tokenizerVocab
                     + " token ids but the embedding table only " + rows + " rows, so some ids have no embedding",
                     "use the tokenizer.json of the model these weights come from");
+        }
+    }
+
+    /**
+     * Every tensor the encoder's forward pass reads is there, stored as floats (or packed, for a quantized layer),
+     * in the shape the config implies: so that {@code convert} refuses what {@code embed} would, before writing.
+     */
+    private void checkEncoderTensors() throws ModelDirectoryException {
+        int hidden = config.hiddenSize();
+        String e = "embeddings.";
+        requireTensor(e + "position_embeddings.weight", config.maxPositions(), hidden);
+        if (config.architecture() == Architecture.BERT) {
+            requireTensor(e + "token_type_embeddings.weight", config.typeVocabSize(), hidden);
+        }
+        requireNorm(e + "LayerNorm", hidden);
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            for (LayerModule m : LayerModule.values()) {
+                String module = m.path(config.architecture(), layer);
+                if (m == LayerModule.ATTENTION_NORM || m == LayerModule.OUTPUT_NORM) {
+                    requireNorm(module, hidden);
+                    continue;
+                }
+                int out = m == LayerModule.INTERMEDIATE ? config.intermediateSize() : hidden;
+                int in = m == LayerModule.OUTPUT ? config.intermediateSize() : hidden;
+                requireTensor(module + ".weight", out, in);
+                requireTensor(module + ".bias", out);
+            }
+        }
+    }
+
+    /** A LayerNorm's weight and bias, under either naming ({@code weight}/{@code bias} or {@code gamma}/{@code beta}). */
+    private void requireNorm(String module, int width) throws ModelDirectoryException {
+        boolean legacy = !weights.contains(prefix + module + ".weight") && weights.contains(prefix + module + ".gamma");
+        requireTensor(module + (legacy ? ".gamma" : ".weight"), width);
+        requireTensor(module + (legacy ? ".beta" : ".bias"), width);
+    }
+
+    private void requireTensor(String name, long... shape) throws ModelDirectoryException {
+        String full = prefix + name;
+        Path file = path.resolve("model.safetensors");
+        String fix = "use the complete, unmodified weights of the " + config.architecture().modelType()
+                + " model this config.json belongs to";
+        if (!weights.contains(full)) {
+            throw new ModelDirectoryException(file, "the tensor '" + full + "' is missing", fix);
+        }
+        TensorInfo info = weights.info(full);
+        String module = name.substring(0, name.lastIndexOf('.'));
+        boolean packed = name.endsWith(".weight") && quantizedLayers.containsKey(prefix + module);
+        if (!packed && !info.dtype().isWeightFloat()) {
+            throw new ModelDirectoryException(file, "the tensor '" + full + "' is " + info.dtype().fileName()
+                    + ", not a float type (F32, F16, BF16), and config.json does not say it is quantized", fix);
+        }
+        long[] stored = info.shape();
+        if (packed) {
+            stored[stored.length - 1] = logicalColumns(prefix + module);
+        }
+        if (!Arrays.equals(stored, shape)) {
+            throw new ModelDirectoryException(file, "the tensor '" + full + "' has shape " + Arrays.toString(stored)
+                    + " but config.json implies " + Arrays.toString(shape), fix);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.quantcheck.inference;
 import dev.quantcheck.format.Architecture;
 import dev.quantcheck.format.LayerModule;
 import dev.quantcheck.format.ModelDirectory;
-import dev.quantcheck.format.ModelDirectoryException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -88,32 +87,24 @@ final class EncoderWeights {
         return total;
     }
 
-    /** Looks weights up under the model's prefix, with errors that name the missing tensor. */
+    /**
+     * Looks weights up under the model's prefix. {@link ModelDirectory#open} has checked that each is there, stored
+     * as floats or packed, in the shape the config implies.
+     */
     private record Loader(ModelDirectory model, String prefix) {
-        LinearWeight linear(String module) throws IOException {
-            require(module + ".weight");
+        LinearWeight linear(String module) {
             return LinearWeights.load(model, prefix + module);
         }
 
-        float[] bias(String module) throws IOException {
-            return model.weights().floats(require(module + ".bias"));
+        float[] bias(String module) {
+            return model.weights().floats(prefix + module + ".bias");
         }
 
         /** LayerNorm weight (gamma) or bias (beta), under either naming. */
-        float[] norm(String module, boolean weight) throws IOException {
+        float[] norm(String module, boolean weight) {
             String modern = module + (weight ? ".weight" : ".bias");
             String legacy = module + (weight ? ".gamma" : ".beta");
-            return model.weights().floats(require(model.weights().contains(prefix + modern) ? modern : legacy));
-        }
-
-        private String require(String name) throws ModelDirectoryException {
-            String full = prefix + name;
-            if (!model.weights().contains(full)) {
-                throw new ModelDirectoryException(model.path().resolve("model.safetensors"), "the tensor '" + full
-                        + "' is missing", "use the complete weights of a " + model.architecture().modelType()
-                        + " model (Hugging Face names)");
-            }
-            return full;
+            return model.weights().floats(prefix + (model.weights().contains(prefix + modern) ? modern : legacy));
         }
     }
 }

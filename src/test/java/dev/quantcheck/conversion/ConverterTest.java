@@ -222,6 +222,52 @@ class ConverterTest {
         assertThat(source.resolve("model.safetensors")).exists();
     }
 
+    /** The weights of {@code source} rewritten by {@code edit}, which adds each tensor (or not) to the writer. */
+    private static void rewriteWeights(Path source, TensorEdit edit) throws IOException {
+        Path weights = source.resolve("model.safetensors");
+        SafetensorsWriter writer = new SafetensorsWriter();
+        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+            for (TensorInfo t : file.tensors()) {
+                edit.add(writer, t, file.floats(t.name()));
+            }
+        }
+        writer.write(weights);
+    }
+
+    private interface TensorEdit {
+        void add(SafetensorsWriter writer, TensorInfo tensor, float[] values);
+    }
+
+    @Test
+    void aSourceThatEmbedWouldRejectIsRefusedBeforeWriting() throws IOException {
+        // GIVEN sources that convert used to accept and embed then rejected: a tensor gone from the header, and a
+        // weight relabelled I32
+        Path missing = tiny();
+        rewriteWeights(missing, (w, t, v) -> {
+            if (!t.name().equals("encoder.layer.1.attention.self.value.bias")) {
+                w.addFloats(t.name(), t.dtype(), t.shape(), v);
+            }
+        });
+        Path relabelled = TinyBert.builder().intermediate(96).write(dir.resolve("relabelled"));
+        rewriteWeights(relabelled, (w, t, v) -> {
+            if (t.name().equals("encoder.layer.0.output.dense.weight")) {
+                w.add(t.name(), DType.I32, t.shape(), TensorBytes.fromFloats(v, DType.F32));
+            } else {
+                w.addFloats(t.name(), t.dtype(), t.shape(), v);
+            }
+        });
+
+        // THEN convert names the tensor and writes nothing
+        assertThatThrownBy(() -> Converter.convert(missing, dir.resolve("out1"), options(4, 32), false))
+                .isInstanceOf(dev.quantcheck.format.ModelDirectoryException.class)
+                .hasMessageContaining("the tensor 'encoder.layer.1.attention.self.value.bias' is missing");
+        assertThatThrownBy(() -> Converter.convert(relabelled, dir.resolve("out2"), options(4, 32), false))
+                .isInstanceOf(dev.quantcheck.format.ModelDirectoryException.class)
+                .hasMessageContaining("the tensor 'encoder.layer.0.output.dense.weight' is I32, not a float type");
+        assertThat(dir.resolve("out1")).doesNotExist();
+        assertThat(dir.resolve("out2")).doesNotExist();
+    }
+
     @Test
     void anUnwritableOutputIsReportedAndTheSourceUntouched() throws IOException {
         Path source = tiny();
