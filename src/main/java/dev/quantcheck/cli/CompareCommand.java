@@ -7,6 +7,7 @@ import dev.quantcheck.diagnosis.DiagnosisReport;
 import dev.quantcheck.diagnosis.LayerDiagnosis;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.inference.EncoderOptions;
 import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.TextResult;
@@ -51,12 +52,17 @@ final class CompareCommand implements Callable<Integer> {
             + "error accumulated so far and the error each layer adds alone (on up to 64 texts).")
     boolean perLayer;
 
+    @Option(names = "--allow-non-finite", description = "Load weights with NaN or Inf and compare embeddings that "
+            + "hold them, to measure a broken model (default: refuse both, naming the tensor or the texts).")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() throws Exception {
         TextCorpus texts = corpus.load(maxPairs);
         EmbeddingComparison comparison;
         DiagnosisReport diagnosis = null;
-        try (Encoder r = Encoder.load(reference); Encoder c = Encoder.load(candidate)) {
+        EncoderOptions options = EncoderOptions.defaults().withNonFiniteAllowed(allowNonFinite);
+        try (Encoder r = Encoder.load(reference, options); Encoder c = Encoder.load(candidate, options)) {
             comparison = texts.compare(r.embed(texts.texts()), c.embed(texts.texts()));
             if (perLayer) {
                 diagnosis = LayerDiagnosis.run(r, c, texts.texts().subList(0, Math.min(64, texts.texts().size())));

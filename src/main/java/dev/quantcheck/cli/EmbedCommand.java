@@ -52,6 +52,10 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--max-length", paramLabel = "N", description = "Truncate texts to N tokens (default: the model's positions).")
     Integer maxLength;
 
+    @Option(names = "--allow-non-finite", description = "Load weights with NaN or Inf and write embeddings that hold "
+            + "them, to measure a broken model (default: refuse both, naming the tensor or the texts).")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() throws Exception {
         String name = output.getFileName().toString();
@@ -77,6 +81,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (maxLength != null) {
             options = options.withMaxLength(maxLength);
         }
+        options = options.withNonFiniteAllowed(allowNonFinite);
         try (Encoder encoder = Encoder.load(model, options)) {
             long start = System.nanoTime();
             float[][] embeddings = encoder.embed(lines);

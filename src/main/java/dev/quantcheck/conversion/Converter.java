@@ -114,6 +114,8 @@ public final class Converter {
                         + " layers, e.g. " + model.quantizedLayers().keySet().iterator().next()
                         + "). Fix: convert from the float original; re-quantizing compounds the error");
             }
+            model.requireFiniteWeights("convert from weights without NaN or Inf (quantcheck inspect " + source
+                    + " lists them all); no bit width can represent them");
             List<LayerDecision> decisions = LayerDecisions.decide(model, options);
             SafetensorsWriter writer = weightsWriter(model, decisions, options);
             long originalBytes = model.weights().fileBytes();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -276,6 +277,24 @@ public final class ModelDirectory implements AutoCloseable {
             throw new ModelDirectoryException(file, "the tensor '" + full + "' has shape " + Arrays.toString(stored)
                     + " but config.json implies " + Arrays.toString(shape), fix);
         }
+    }
+
+    /**
+     * Refuses weights that hold NaN or Inf, which would make every embedding NaN; {@code fix} says what the caller
+     * offers instead.
+     *
+     * @throws ModelDirectoryException naming the first tensor, the index of its first bad value and the counts
+     */
+    public void requireFiniteWeights(String fix) throws ModelDirectoryException {
+        List<NonFiniteValues> bad = weights.nonFinite();
+        if (bad.isEmpty()) {
+            return;
+        }
+        NonFiniteValues first = bad.get(0);
+        throw new ModelDirectoryException(path.resolve("model.safetensors"), "the tensor '" + first.tensor()
+                + "' holds " + first.firstValue() + " at " + first.firstIndex() + " (" + first.nanCount() + " NaN, "
+                + first.infCount() + " Inf in it" + (bad.size() == 1 ? ")" : "; " + bad.size()
+                + " tensors hold non-finite values)") + "; the embeddings would come out NaN", fix);
     }
 
     /** The width of a layer's weight as the model sees it: unpacked when the layer is quantized. */

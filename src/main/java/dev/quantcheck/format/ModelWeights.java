@@ -189,6 +189,18 @@ public final class ModelWeights implements AutoCloseable {
     }
 
     /** Every tensor's entry, by name. */
+    /** The NaN and Inf values of every float tensor, one entry per tensor that has any; empty when all are finite. */
+    public List<NonFiniteValues> nonFinite() {
+        List<NonFiniteValues> found = new ArrayList<>();
+        for (String name : names()) {
+            NonFiniteValues n = NonFiniteValues.scan(info(name), bytes(name));
+            if (n != null) {
+                found.add(n);
+            }
+        }
+        return found;
+    }
+
     public Map<String, TensorInfo> infos() {
         Map<String, TensorInfo> out = new LinkedHashMap<>();
         byName.keySet().forEach(n -> out.put(n, info(n)));

@@ -42,6 +42,17 @@ public final class TensorBytes {
         return out;
     }
 
+    /** The F32, F16 or BF16 value at byte {@code offset} of little-endian {@code bytes}. */
+    static float toFloat(DType dtype, ByteBuffer bytes, int offset) {
+        ByteBuffer le = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return switch (dtype) {
+            case F32 -> le.getFloat(offset);
+            case F16 -> HalfFloats.f16ToFloat(le.getShort(offset));
+            case BF16 -> HalfFloats.bf16ToFloat(le.getShort(offset));
+            default -> throw new IllegalArgumentException(dtype.fileName() + " is not a float type (F32, F16 or BF16)");
+        };
+    }
+
     /** Encodes float32 values in {@code dtype} (F32, F16 or BF16, rounding to nearest even) as little-endian bytes. */
     public static ByteBuffer fromFloats(float[] values, DType dtype) {
         ByteBuffer out = ByteBuffer.allocate(values.length * dtype.itemSize()).order(ByteOrder.LITTLE_ENDIAN);

@@ -59,13 +59,19 @@ public final class Encoder implements AutoCloseable {
     /**
      * Loads the model in {@code dir}.
      *
-     * @throws dev.quantcheck.format.ModelDirectoryException when the folder is incomplete or contradicts itself
+     * @throws dev.quantcheck.format.ModelDirectoryException when the folder is incomplete or contradicts itself, or
+     *                                                        a weight holds NaN or Inf (unless
+     *                                                        {@link EncoderOptions#allowNonFinite()})
      */
     public static Encoder load(Path dir, EncoderOptions options) throws IOException {
         ModelDirectory model = ModelDirectory.open(dir);
         WorkerPool pool = null;
         TextTokenizer tokenizer = null;
         try {
+            if (!options.allowNonFinite()) {
+                model.requireFiniteWeights("convert again from finite weights (quantcheck inspect lists every NaN "
+                        + "and Inf); to measure this model as it is, " + NonFiniteEmbeddingsException.HOW_TO_ALLOW);
+            }
             EncoderWeights weights = EncoderWeights.load(model);
             int positions = model.config().maxPositions();
             int maxLength = options.maxLength() == 0 ? positions : options.maxLength();
@@ -132,25 +138,50 @@ public final class Encoder implements AutoCloseable {
         return tokenizer.tokens(text);
     }
 
-    /** Sentence embeddings of {@code texts}, pooled as the model declares (mean by default), [texts][hidden]. */
+    /**
+     * Sentence embeddings of {@code texts}, pooled as the model declares (mean by default), [texts][hidden].
+     *
+     * @throws NonFiniteEmbeddingsException when an embedding holds NaN or Inf, naming the texts (unless
+     *                                      {@link EncoderOptions#allowNonFinite()})
+     */
     public float[][] embed(List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int start = 0; start < texts.size(); start += options.batchSize()) {
             List<String> chunk = texts.subList(start, Math.min(texts.size(), start + options.batchSize()));
-            float[][] pooled = embed(tokenize(chunk));
+            float[][] pooled = pool(tokenize(chunk));
             System.arraycopy(pooled, 0, out, start, pooled.length);
         }
-        return out;
+        return requireFinite(out, i -> "text " + i + " \"" + abbreviate(texts.get(i)) + "\"");
     }
 
-    /** Sentence embeddings of an already tokenized batch. */
+    /**
+     * Sentence embeddings of an already tokenized batch.
+     *
+     * @throws NonFiniteEmbeddingsException when an embedding holds NaN or Inf (unless
+     *                                      {@link EncoderOptions#allowNonFinite()})
+     */
     public float[][] embed(TokenBatch batch) {
+        return requireFinite(pool(batch), i -> "text " + i + " of the batch");
+    }
+
+    private float[][] pool(TokenBatch batch) {
         EncoderOutput output = forward(batch, false);
         float[][] out = new float[batch.size()][];
         for (int i = 0; i < batch.size(); i++) {
             out[i] = Pooler.pool(model.pooling(), output.lastHiddenState(i));
         }
         return out;
+    }
+
+    private float[][] requireFinite(float[][] embeddings, java.util.function.IntFunction<String> describe) {
+        if (!options.allowNonFinite()) {
+            NonFiniteEmbeddingsException.check(model.path(), embeddings, describe);
+        }
+        return embeddings;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     /** A forward pass; with {@code keepHiddenStates}, the states after the embeddings and every layer are kept. */

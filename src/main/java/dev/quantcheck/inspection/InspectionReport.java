@@ -1,5 +1,7 @@
 package dev.quantcheck.inspection;
 
+import dev.quantcheck.format.NonFiniteValues;
+
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.quantcheck.inspection;
 
+import dev.quantcheck.format.NonFiniteValues;
+
 import java.util.List;
 import java.util.Locale;
 

@@ -4,6 +4,7 @@ import dev.quantcheck.format.DType;
 import dev.quantcheck.format.LayerQuantization;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.ModelWeights;
+import dev.quantcheck.format.NonFiniteValues;
 import dev.quantcheck.format.TensorBytes;
 import dev.quantcheck.format.TensorInfo;
 import dev.quantcheck.quantization.BitPacking;

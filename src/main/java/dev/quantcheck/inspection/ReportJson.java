@@ -3,6 +3,7 @@ package dev.quantcheck.inspection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantcheck.format.NonFiniteValues;
 
 /**
  * An {@link InspectionReport} as JSON, snake_case: {@code verdict}, {@code evidence}, {@code total_bytes},

@@ -8,6 +8,7 @@ import dev.quantcheck.conversion.QualityThresholds;
 import dev.quantcheck.corpus.TextCorpus;
 import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.inference.Encoder;
+import dev.quantcheck.inference.EncoderOptions;
 import dev.quantcheck.inspection.InspectionReport;
 import dev.quantcheck.inspection.ModelInspector;
 import dev.quantcheck.models.BuiltinModels;
@@ -59,7 +60,8 @@ final class ModelResolver {
                 throw new ParameterResolutionException("@QuantizedModel(path = \"" + spec.path() + "\"): " + dir
                         + " does not exist; convert it first (./quantcheck convert) or use model = / source =");
             }
-            return new ModelUnderTest(dir.getFileName().toString(), 0, dir, encoder(dir), QualityThresholds.NONE);
+            return new ModelUnderTest(dir.getFileName().toString(), 0, dir, encoder(dir, spec.allowNonFinite()),
+                    QualityThresholds.NONE);
         }
         return cached("model:" + key(spec), () -> convert(spec));
     }
@@ -98,12 +100,12 @@ final class ModelResolver {
                 start, System.currentTimeMillis()));
         facts.names.put(normal(output), name);
         facts.thresholds.put(normal(output), thresholds);
-        return new ModelUnderTest(name, options.bits(), output, encoder(output), thresholds);
+        return new ModelUnderTest(name, options.bits(), output, encoder(output, spec.allowNonFinite()), thresholds);
     }
 
     private static String key(QuantizedModel spec) {
         return String.join("|", spec.model(), spec.source(), spec.config(), String.valueOf(spec.bits()),
-                String.valueOf(spec.groupSize()), String.valueOf(spec.fake()));
+                String.valueOf(spec.groupSize()), String.valueOf(spec.fake()), String.valueOf(spec.allowNonFinite()));
     }
 
     // ---------------------------------------------------------------- references
@@ -151,9 +153,14 @@ final class ModelResolver {
 
     /** The loaded encoder of a folder, one per folder for the whole run. */
     Encoder encoder(Path dir) {
-        return cached("encoder:" + dir.toAbsolutePath().normalize(), () -> {
+        return encoder(dir, false);
+    }
+
+    /** The loaded encoder of a folder; one that measures NaN and Inf is loaded apart from one that refuses them. */
+    private Encoder encoder(Path dir, boolean allowNonFinite) {
+        return cached("encoder:" + dir.toAbsolutePath().normalize() + (allowNonFinite ? "|non-finite" : ""), () -> {
             long start = System.currentTimeMillis();
-            Encoder encoder = Encoder.load(dir);
+            Encoder encoder = Encoder.load(dir, EncoderOptions.defaults().withNonFiniteAllowed(allowNonFinite));
             facts().record(dir, new PastStep("load " + dir.getFileName() + " (" + encoder.kernels() + " kernels)", start,
                     System.currentTimeMillis()));
             return encoder;

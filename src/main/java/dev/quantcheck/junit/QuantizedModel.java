@@ -43,6 +43,13 @@ public @interface QuantizedModel {
     /** Convert with the deliberate v1 bug ({@code --fake}), to see the detector catch it. */
     boolean fake() default false;
 
+    /**
+     * Load the model even when its weights hold NaN or Inf, and embed without refusing non-finite outputs, so that
+     * {@code hasNoNaNOrInf()} and the NaN gates can measure a broken model. By default such a model fails to load
+     * with an error that names the tensor and the index.
+     */
+    boolean allowNonFinite() default false;
+
     /** The models file; default {@code config/models.yaml}. */
     String config() default "";
 }

@@ -70,6 +70,11 @@ final class QuantizedModelsProvider implements ArgumentsProvider, AnnotationCons
             }
 
             @Override
+            public boolean allowNonFinite() {
+                return false;
+            }
+
+            @Override
             public String config() {
                 return s.config();
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantcheck.conversion.ConversionOptions;
 import dev.quantcheck.conversion.Converter;
 import dev.quantcheck.testing.TinyBert;
+import dev.quantcheck.testing.WeightEdits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,5 +71,26 @@ class CompareCommandTest {
                 "--corpus", dir.resolve("none.txt").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("none.txt: no such corpus file");
+    }
+
+    @Test
+    void aCandidateWithANanScaleFailsNamingTheTensorUnlessMeasuredOnPurpose() throws IOException {
+        Path original = TinyBert.builder().write(dir.resolve("tiny"));
+        Path q4 = dir.resolve("q4");
+        Converter.convert(original, q4, ConversionOptions.defaults().withBits(4).withGroupSize(32), false);
+        WeightEdits.set(q4, "encoder.layer.1.intermediate.dense.scales", 2, Float.NaN);
+        Path corpus = Files.writeString(dir.resolve("corpus.txt"), "a man is playing a guitar\nthe dog is eating\n");
+
+        CliRun refused = CliRun.of("compare", "--reference", original.toString(), "--candidate", q4.toString(),
+                "--corpus", corpus.toString());
+        CliRun measured = CliRun.of("compare", "--reference", original.toString(), "--candidate", q4.toString(),
+                "--corpus", corpus.toString(), "--allow-non-finite");
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("encoder.layer.1.intermediate.dense.scales' holds NaN at [1, 0]",
+                "--allow-non-finite");
+        assertThat(refused.out()).doesNotContain("Cosine");
+        assertThat(measured.exitCode()).as(measured.err()).isZero();
+        assertThat(measured.out()).contains("NaN / Inf       128 / 0");
     }
 }

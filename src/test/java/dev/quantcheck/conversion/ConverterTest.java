@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantcheck.format.DType;
 import dev.quantcheck.format.LayerQuantization;
 import dev.quantcheck.format.ModelDirectory;
-import dev.quantcheck.format.SafetensorsFile;
-import dev.quantcheck.format.SafetensorsWriter;
 import dev.quantcheck.format.TensorBytes;
 import dev.quantcheck.format.TensorInfo;
 import dev.quantcheck.quantization.DTypeCast;
 import dev.quantcheck.quantization.Rounding;
 import dev.quantcheck.testing.TinyBert;
+import dev.quantcheck.testing.WeightEdits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,23 +173,18 @@ class ConverterTest {
         assertThat(dir.resolve("again")).doesNotExist();
     }
 
-    @Test
-    void aNaNInTheSourceIsNamedAndNothingIsWritten() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"encoder.layer.1.attention.self.key.weight, 70, NaN, '[1, 6]'",
+            "encoder.layer.0.output.LayerNorm.bias, 5, Infinity, '[5]'"})
+    void aNonFiniteSourceValueIsNamedAndNothingIsWritten(String tensor, int index, float value, String at)
+            throws IOException {
+        // a quantized Linear and a LayerNorm kept in float: neither may carry a NaN or Inf into the output
         Path source = tiny();
-        Path weights = source.resolve("model.safetensors");
-        SafetensorsWriter writer = new SafetensorsWriter();
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            for (TensorInfo t : file.tensors()) {
-                float[] v = file.floats(t.name());
-                if (t.name().equals("encoder.layer.1.attention.self.key.weight")) {
-                    v[70] = Float.NaN;
-                }
-                writer.addFloats(t.name(), t.dtype(), t.shape(), v);
-            }
-        }
-        writer.write(weights);
+        WeightEdits.set(source, tensor, index, value);
         assertThatThrownBy(() -> Converter.convert(source, dir.resolve("out"), options(4, 32), false))
-                .hasMessageContaining("cannot quantize 'encoder.layer.1.attention.self.key.weight': weight [1, 6] is NaN");
+                .isInstanceOf(dev.quantcheck.format.ModelDirectoryException.class)
+                .hasMessageContaining("the tensor '" + tensor + "' holds " + value + " at " + at)
+                .hasMessageContaining("Fix: convert from weights without NaN or Inf");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
@@ -222,40 +216,20 @@ class ConverterTest {
         assertThat(source.resolve("model.safetensors")).exists();
     }
 
-    /** The weights of {@code source} rewritten by {@code edit}, which adds each tensor (or not) to the writer. */
-    private static void rewriteWeights(Path source, TensorEdit edit) throws IOException {
-        Path weights = source.resolve("model.safetensors");
-        SafetensorsWriter writer = new SafetensorsWriter();
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            for (TensorInfo t : file.tensors()) {
-                edit.add(writer, t, file.floats(t.name()));
-            }
-        }
-        writer.write(weights);
-    }
-
-    private interface TensorEdit {
-        void add(SafetensorsWriter writer, TensorInfo tensor, float[] values);
-    }
-
     @Test
     void aSourceThatEmbedWouldRejectIsRefusedBeforeWriting() throws IOException {
         // GIVEN sources that convert used to accept and embed then rejected: a tensor gone from the header, and a
         // weight relabelled I32
         Path missing = tiny();
-        rewriteWeights(missing, (w, t, v) -> {
+        WeightEdits.rewrite(missing, (w, t, file) -> {
             if (!t.name().equals("encoder.layer.1.attention.self.value.bias")) {
-                w.addFloats(t.name(), t.dtype(), t.shape(), v);
+                w.add(t.name(), t.dtype(), t.shape(), file.bytes(t.name()));
             }
         });
         Path relabelled = TinyBert.builder().intermediate(96).write(dir.resolve("relabelled"));
-        rewriteWeights(relabelled, (w, t, v) -> {
-            if (t.name().equals("encoder.layer.0.output.dense.weight")) {
-                w.add(t.name(), DType.I32, t.shape(), TensorBytes.fromFloats(v, DType.F32));
-            } else {
-                w.addFloats(t.name(), t.dtype(), t.shape(), v);
-            }
-        });
+        WeightEdits.rewrite(relabelled, (w, t, file) -> w.add(t.name(),
+                t.name().equals("encoder.layer.0.output.dense.weight") ? DType.I32 : t.dtype(), t.shape(),
+                file.bytes(t.name())));
 
         // THEN convert names the tensor and writes nothing
         assertThatThrownBy(() -> Converter.convert(missing, dir.resolve("out1"), options(4, 32), false))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantcheck.format.DType;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.ModelWeights;
+import dev.quantcheck.format.NonFiniteValues;
 import dev.quantcheck.inspection.ModelRewriter.Fake;
 import dev.quantcheck.models.BuiltinModels;
 import dev.quantcheck.quantization.AffineQuantizer;

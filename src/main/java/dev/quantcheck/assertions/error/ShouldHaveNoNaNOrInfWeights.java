@@ -1,7 +1,7 @@
 package dev.quantcheck.assertions.error;
 
 import dev.quantcheck.inspection.InspectionReport;
-import dev.quantcheck.inspection.NonFiniteValues;
+import dev.quantcheck.format.NonFiniteValues;
 import org.assertj.core.error.ErrorMessageFactory;
 
 import java.nio.file.Path;

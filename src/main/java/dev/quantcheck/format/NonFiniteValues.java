@@ -1,9 +1,13 @@
-package dev.quantcheck.inspection;
+package dev.quantcheck.format;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
  * The NaN and infinite values of one stored float tensor (a weight, scales or biases).
+ *
+ * <p>Found when a model is loaded for inference or conversion, which refuse them, and listed by {@code inspect}.
  *
  * @param tensor     the tensor's name
  * @param nanCount   how many values are NaN
@@ -22,7 +26,7 @@ public record NonFiniteValues(String tensor, long nanCount, long infCount, List<
      *
      * @return null when every value is finite
      */
-    static NonFiniteValues scan(String tensor, float[] values, long[] shape) {
+    public static NonFiniteValues scan(String tensor, float[] values, long[] shape) {
         long nan = 0;
         long inf = 0;
         int first = -1;
@@ -41,6 +45,51 @@ public record NonFiniteValues(String tensor, long nanCount, long infCount, List<
             }
         }
         return first < 0 ? null : new NonFiniteValues(tensor, nan, inf, unravel(first, shape), values[first]);
+    }
+
+    /**
+     * Counts the non-finite values of a stored F32, F16 or BF16 tensor from its bits (an exponent of all ones),
+     * without decoding it.
+     *
+     * @return null when every value is finite, or the tensor is not a float tensor
+     */
+    static NonFiniteValues scan(TensorInfo info, ByteBuffer bytes) {
+        int width = info.dtype().itemSize();
+        int exponent = switch (info.dtype()) {
+            case F32 -> 0x7F80_0000;
+            case F16 -> 0x7C00;
+            case BF16 -> 0x7F80;
+            default -> 0;
+        };
+        if (exponent == 0) {
+            return null;
+        }
+        ByteBuffer le = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = le.position();
+        long n = info.numel();
+        long nan = 0;
+        long inf = 0;
+        long first = -1;
+        for (long i = 0; i < n; i++) {
+            int bits = width == 4 ? le.getInt(base + (int) (4 * i)) : le.getShort(base + (int) (2 * i)) & 0xFFFF;
+            if ((bits & exponent) != exponent) {
+                continue;
+            }
+            boolean isNan = (bits & ~exponent & (width == 4 ? 0x7FFF_FFFF : 0x7FFF)) != 0;
+            if (isNan) {
+                nan++;
+            } else {
+                inf++;
+            }
+            if (first < 0) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        float value = TensorBytes.toFloat(info.dtype(), le, base + (int) (width * first));
+        return new NonFiniteValues(info.name(), nan, inf, unravel(first, info.shape()), value);
     }
 
     /** The multi-index of flat position {@code flat} in a row-major tensor of {@code shape}. */
