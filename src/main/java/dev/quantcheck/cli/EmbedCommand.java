@@ -3,6 +3,7 @@ package dev.quantcheck.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantcheck.corpus.Corpora;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.NpyWriter;
 import dev.quantcheck.inference.Encoder;
@@ -13,12 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code quantcheck embed}: sentence embeddings of a text file, from any model folder (float or quantized). */
 @Command(name = "embed",
@@ -63,14 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (!json && !name.endsWith(".npy")) {
             throw new ParameterException(spec.commandLine(), "--output must end in .npy or .json, not " + name);
         }
-        if (!Files.isRegularFile(texts)) {
-            throw new java.io.IOException(texts + ": no such file. Fix: pass a text file with one text per line");
-        }
-        List<String> lines = Files.readAllLines(texts, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isBlank()).collect(Collectors.toList());
-        if (lines.isEmpty()) {
-            throw new java.io.IOException(texts + ": the file has no texts. Fix: write one text per line");
-        }
+        List<String> lines = Corpora.texts(texts);
         EncoderOptions options = EncoderOptions.defaults();
         if (threads != null) {
             options = options.withThreads(threads);

@@ -40,7 +40,31 @@ public final class QuantCheckCli implements Runnable {
         QuantCheck.keepDjlOffline();
         CommandLine cli = new CommandLine(new QuantCheckCli());
         cli.setExecutionExceptionHandler(QuantCheckCli::handle);
+        cli.setExecutionStrategy(QuantCheckCli::runReportingOutOfMemory);
         return cli;
+    }
+
+    /**
+     * Runs the command; running out of heap is a setting to change, not a bug, so it gets advice instead of a stack
+     * trace (it is an Error, which picocli's exception handler never sees).
+     */
+    private static int runReportingOutOfMemory(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (OutOfMemoryError e) {
+            CommandLine cli = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+            PrintWriter err = cli.getErr();
+            err.printf("quantcheck %s: out of memory (%s) with a maximum heap of %d MB. Fix: give the JVM more memory, "
+                    + "e.g. QUANTCHECK_JAVA_OPTS=-Xmx%dm ./quantcheck ..., or process fewer or shorter texts at once "
+                    + "(embed: --batch-size, --max-length; compare and demo: --limit)%n", cli.getCommandName(),
+                    e.getMessage(), maxHeapMb(), 2 * maxHeapMb());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private static long maxHeapMb() {
+        return Runtime.getRuntime().maxMemory() / (1024 * 1024);
     }
 
     /** Expected failures (bad files, bad input) print their message alone; anything else keeps its stack trace. */

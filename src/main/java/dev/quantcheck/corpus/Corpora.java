@@ -2,7 +2,9 @@ package dev.quantcheck.corpus;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,11 +56,22 @@ public final class Corpora {
 
     /** One text per line; blank lines skipped, a repeated text kept once. */
     public static TextCorpus lines(Path file) throws IOException {
-        List<String> texts = distinct(readLines(file).stream().filter(l -> !l.isBlank()).toList());
+        return TextCorpus.of(file.toString(), distinct(texts(file)));
+    }
+
+    /**
+     * Every non-blank line of a UTF-8 text file, in order, repeats included: what {@code embed} turns into one
+     * embedding each.
+     *
+     * @throws IOException naming the file and the fix when it is missing, a folder, not UTF-8 (with the line and byte
+     *                     offset of the first bad byte), binary, or has no texts
+     */
+    public static List<String> texts(Path file) throws IOException {
+        List<String> texts = readLines(file).stream().filter(l -> !l.isBlank()).toList();
         if (texts.isEmpty()) {
             throw new IOException(file + ": the corpus has no texts. Fix: write one text per line");
         }
-        return TextCorpus.of(file.toString(), texts);
+        return texts;
     }
 
     /** The texts in column {@code column} (0-based) of a tab-separated file; rows without it are skipped. */
@@ -126,13 +140,38 @@ public final class Corpora {
             throw new IOException(file.toAbsolutePath() + ": no such corpus file. Fix: name a file with one text per "
                     + "line, or " + BuiltinCorpus.ALL);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString().lines().toList();
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + " is not UTF-8 text. Fix: save the corpus as UTF-8, one text per line", e);
+        byte[] bytes = Files.readAllBytes(file);
+        // text never holds NUL: say "binary" rather than point at its first byte that is not UTF-8
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new IOException(file + " line " + lineOf(bytes, i) + ", byte offset " + i + ": a NUL byte; this "
+                        + "looks like a binary file, not text. Fix: pass a UTF-8 text file with one text per line");
+            }
         }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = utf8.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            throw new IOException(String.format(Locale.ROOT, "%s line %d, byte offset %d: 0x%02X is not UTF-8 text. "
+                    + "Fix: save the corpus as UTF-8, one text per line (e.g. iconv -f latin1 -t utf-8)", file,
+                    lineOf(bytes, at), at, bytes[at] & 0xFF));
+        }
+        utf8.flush(out);
+        return out.flip().toString().lines().toList();
+    }
+
+    /** The 1-based line of byte {@code offset}. */
+    private static int lineOf(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     private static List<String> distinct(List<String> texts) {

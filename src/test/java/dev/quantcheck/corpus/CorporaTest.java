@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,10 +63,15 @@ class CorporaTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("none.txt: no such corpus file. Fix: ");
         assertThatThrownBy(() -> Corpora.load(dir.toString(), 1))
                 .isInstanceOf(IOException.class).hasMessageContaining(" is a folder, not a corpus file. Fix: ");
-        Path latin1 = Files.write(dir.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "a first line\nun caf\u00e9\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> Corpora.load(latin1.toString(), 1))
-                .isInstanceOf(IOException.class).hasMessage(latin1 + " is not UTF-8 text. Fix: save the corpus as "
-                        + "UTF-8, one text per line");
+                .isInstanceOf(IOException.class).hasMessage(latin1 + " line 2, byte offset 19: 0xE9 is not UTF-8 text. "
+                        + "Fix: save the corpus as UTF-8, one text per line (e.g. iconv -f latin1 -t utf-8)");
+        Path binary = Files.write(dir.resolve("model.bin"), new byte[] {'P', 'K', 3, 4, 0, 0, 'x'});
+        assertThatThrownBy(() -> Corpora.texts(binary))
+                .hasMessage(binary + " line 1, byte offset 4: a NUL byte; this looks like a binary file, not text. "
+                        + "Fix: pass a UTF-8 text file with one text per line");
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
         assertThatThrownBy(() -> Corpora.load(empty.toString(), 1)).hasMessageContaining("the corpus has no texts");
         Path notSts = Files.writeString(dir.resolve("bad.tsv"), "g\ts\t2026\t1\thigh\tA.\tB.\n");
