@@ -8,6 +8,7 @@ import dev.quantcheck.diagnosis.LayerDiagnosis;
 import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.inference.EncoderOptions;
+import dev.quantcheck.inference.Truncation;
 import dev.quantcheck.metrics.Band;
 import dev.quantcheck.metrics.EmbeddingComparison;
 import dev.quantcheck.metrics.TextResult;
@@ -60,9 +61,11 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TextCorpus texts = corpus.load(maxPairs);
         EmbeddingComparison comparison;
+        Truncation truncation;
         DiagnosisReport diagnosis = null;
         EncoderOptions options = EncoderOptions.defaults().withNonFiniteAllowed(allowNonFinite);
         try (Encoder r = Encoder.load(reference, options); Encoder c = Encoder.load(candidate, options)) {
+            truncation = r.truncation(texts.texts());
             comparison = texts.compare(r.embed(texts.texts()), c.embed(texts.texts()));
             if (perLayer) {
                 diagnosis = LayerDiagnosis.run(r, c, texts.texts().subList(0, Math.min(64, texts.texts().size())));
@@ -70,6 +73,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Corpus          %s%n", texts.describe());
+        out.printf("Truncated       %s%n", truncation);
         print(out, comparison);
         if (diagnosis != null) {
             out.println();
@@ -83,6 +87,9 @@ final class CompareCommand implements Callable<Integer> {
             json.put("reference", reference.toAbsolutePath().toString());
             json.put("candidate", candidate.toAbsolutePath().toString());
             json.put("corpus", texts.name());
+            json.putObject("truncation").put("texts_cut", truncation.truncated().size())
+                    .put("max_length", truncation.maxLength()).put("longest_tokens", truncation.longestTokens())
+                    .put("dropped_tokens", truncation.droppedTokens());
             json.setAll(comparison.toJson());
             if (diagnosis != null) {
                 json.set("per_layer", diagnosis.toJson());

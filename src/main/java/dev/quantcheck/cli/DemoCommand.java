@@ -16,6 +16,7 @@ import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.inference.EncoderOptions;
+import dev.quantcheck.inference.Truncation;
 import dev.quantcheck.inference.ForwardTimer;
 import dev.quantcheck.inference.TokenBatch;
 import dev.quantcheck.inspection.InspectionReport;
@@ -173,6 +174,10 @@ final class DemoCommand implements Callable<Integer> {
         ForwardTimer.Timing originalTiming;
         long embedStart = System.currentTimeMillis();
         try (Encoder encoder = Encoder.load(original, EncoderOptions.defaults())) {
+            Truncation truncation = encoder.truncation(texts.texts());
+            if (truncation.any()) {
+                out.printf("        %s%n", truncation);
+            }
             reference = encoder.embed(texts.texts());
             if (stsPairs != null) {
                 stsReference = encoder.embed(stsPairs.texts());

@@ -8,6 +8,7 @@ import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.NpyWriter;
 import dev.quantcheck.inference.Encoder;
 import dev.quantcheck.inference.EncoderOptions;
+import dev.quantcheck.inference.Truncation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,6 +75,7 @@ final class EmbedCommand implements Callable<Integer> {
         }
         options = options.withNonFiniteAllowed(allowNonFinite);
         try (Encoder encoder = Encoder.load(model, options)) {
+            Truncation truncation = encoder.truncation(lines);
             long start = System.nanoTime();
             float[][] embeddings = encoder.embed(lines);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -92,6 +94,10 @@ final class EmbedCommand implements Callable<Integer> {
                             + "kernels (%s, %.1f MB resident)%n", lines.size(), output, embeddings.length,
                     embeddings[0].length, seconds, encoder.kernels(),
                     encoder.model().isQuantized() ? "quantized" : "float", encoder.residentBytes() / 1048576.0);
+            if (truncation.any()) {
+                spec.commandLine().getOut().printf("Truncated %s: their embeddings describe only the first %d "
+                        + "tokens%n", truncation, truncation.maxLength());
+            }
         }
         return 0;
     }

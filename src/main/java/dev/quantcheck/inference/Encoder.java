@@ -133,6 +133,11 @@ public final class Encoder implements AutoCloseable {
         return tokenizer.encode(texts);
     }
 
+    /** Which of {@code texts} {@link #embed} cuts to the maximum length, and by how much. */
+    public Truncation truncation(List<String> texts) {
+        return tokenizer.truncation(texts);
+    }
+
     /** The tokens of one text, as strings. */
     public List<String> tokens(String text) {
         return tokenizer.tokens(text);

@@ -6,6 +6,8 @@ import dev.quantcheck.QuantCheck;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,11 +18,15 @@ import java.util.List;
  */
 public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
+    /** The same file without truncation, to count what truncation drops; made on first need. */
+    private final Path file;
+    private HuggingFaceTokenizer untruncated;
     private final int maxLength;
     private final int padId;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, int padId) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file, int maxLength, int padId) {
         this.tokenizer = tokenizer;
+        this.file = file;
         this.maxLength = maxLength;
         this.padId = padId;
     }
@@ -46,7 +52,7 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IOException(tokenizerJson + ": the tokenizer cannot be loaded (" + e.getMessage()
                     + "). Fix: use a Hugging Face tokenizers file (tokenizer.json) from the original model", e);
         }
-        return new TextTokenizer(tokenizer, maxLength, padId);
+        return new TextTokenizer(tokenizer, tokenizerJson, maxLength, padId);
     }
 
     public int maxLength() {
@@ -68,6 +74,34 @@ public final class TextTokenizer implements AutoCloseable {
         return new TokenBatch(ids, types, padId);
     }
 
+    /** Which of {@code texts} {@link #encode} cuts to {@link #maxLength()} tokens, and by how much. */
+    public Truncation truncation(List<String> texts) {
+        List<Integer> truncated = new ArrayList<>();
+        long longest = 0;
+        long dropped = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (tokenizer.encode(texts.get(i)).exceedMaxLength()) {
+                long length = untruncated().encode(texts.get(i)).getIds().length;
+                truncated.add(i);
+                longest = Math.max(longest, length);
+                dropped += length - maxLength;
+            }
+        }
+        return new Truncation(texts.size(), truncated, maxLength, longest, dropped);
+    }
+
+    private synchronized HuggingFaceTokenizer untruncated() {
+        if (untruncated == null) {
+            try {
+                untruncated = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(true)
+                        .optTruncation(false).optPadding(false).build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return untruncated;
+    }
+
     /** The tokens (strings) of one text, for messages and debugging. */
     public List<String> tokens(String text) {
         return List.of(tokenizer.encode(text).getTokens());
@@ -82,7 +116,10 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         tokenizer.close();
+        if (untruncated != null) {
+            untruncated.close();
+        }
     }
 }

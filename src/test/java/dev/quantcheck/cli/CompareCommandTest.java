@@ -38,7 +38,8 @@ class CompareCommandTest {
                 "--corpus", corpus.toString(), "--output", results.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Texts           5", "Cosine          mean 0.9", "Band            ",
+        assertThat(run.out()).contains("Truncated       none of 5 texts cut (at most 64 tokens each)",
+                "Texts           5", "Cosine          mean 0.9", "Band            ",
                 "Worst texts", "Wrote " + results);
         JsonNode json = new ObjectMapper().readTree(results.toFile());
         for (String path : new String[] {"/cosine/mean", "/cosine/min", "/cosine/p01", "/mse", "/max_abs_diff",
@@ -46,6 +47,7 @@ class CompareCommandTest {
             assertThat(json.at(path).isMissingNode()).as(path).isFalse();
         }
         assertThat(json.at("/n_texts").asInt()).isEqualTo(5);
+        assertThat(json.at("/truncation/texts_cut").asInt()).isZero();
         assertThat(json.at("/cosine/mean").asDouble()).isBetween(0.9, 1.0);
         assertThat(json.at("/nan_count").asInt()).isZero();
     }
