@@ -94,13 +94,12 @@ public final class Converter {
             throws IOException {
         requireApart(source, output);
         try (OutputLock lock = OutputLock.acquire(output, existing.patience)) {
-            return convertLocked(source, lock, options, existing);
+            return convertLocked(source, output, lock, options, existing);
         }
     }
 
-    private static ConversionResult convertLocked(Path source, OutputLock lock, ConversionOptions options,
-                                                  Existing existing) throws IOException {
-        Path output = lock.target();
+    private static ConversionResult convertLocked(Path source, Path output, OutputLock lock,
+                                                  ConversionOptions options, Existing existing) throws IOException {
         String sourceHash = ContentHash.ofDirectory(source);
         if (existing != Existing.REPLACE && Files.exists(output.resolve(ModelDirectory.CONVERSION_METADATA))) {
             ConversionResult kept = existingOutput(output, options, sourceHash, existing == Existing.KEEP_OR_FAIL);
@@ -149,7 +148,7 @@ public final class Converter {
             return; // ModelDirectory.open names the missing folder
         }
         Path src = source.toRealPath();
-        Path out = realPathOfPossiblyMissing(output);
+        Path out = OutputLock.realPathOfPossiblyMissing(output);
         String relation = out.equals(src) ? "is the source folder"
                 : out.startsWith(src) ? "lies inside the source folder"
                 : src.startsWith(out) ? "contains the source folder" : null;
@@ -158,16 +157,6 @@ public final class Converter {
                     + "would replace the original weights. Nothing was written. Fix: choose an output folder outside "
                     + src);
         }
-    }
-
-    /** The real path of {@code path}, or of its nearest existing ancestor with the rest appended. */
-    private static Path realPathOfPossiblyMissing(Path path) throws IOException {
-        Path absolute = path.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
     }
 
     /**

@@ -16,13 +16,12 @@ import java.util.stream.Stream;
  * Writing outputs so that a failure at any moment never destroys a good one: everything is written under a
  * temporary name beside the target and renamed into place only when complete.
  *
- * <p>Each write holds the target's {@link OutputLock}, so two writers never interleave. Under the lock no other
- * writer of the target is alive, so the temporary files a killed writer left behind ({@code .NAME.tmp-*}) are
- * deleted before writing.
+ * <p>Temporary names carry the writer's process id ({@code .NAME.tmp-PID-UUID}), so that the next write of the same
+ * target deletes what a killed writer left, and only that: never the temporary of a writer still running. Folders
+ * are written under their {@link OutputLock}, so two writers never interleave; two writers of one file need no
+ * lock, since each renames its own complete file into place.
  */
 public final class AtomicFiles {
-    /** How long a single-file write waits for another writer of the same file: such writes take moments. */
-    static final Duration FILE_PATIENCE = Duration.ofMinutes(2);
     private static final String TEMPORARY = ".tmp-";
 
     private AtomicFiles() {
@@ -37,7 +36,7 @@ public final class AtomicFiles {
     /**
      * Writes one file: {@code writer} fills a temporary file in {@code target}'s folder, which then replaces
      * {@code target} in a single atomic rename. On failure the temporary file is deleted and {@code target} is
-     * untouched. Waits (up to two minutes) while another writer holds the same file.
+     * untouched.
      *
      * @throws IOException naming the target when it is a folder
      */
@@ -47,16 +46,15 @@ public final class AtomicFiles {
             throw new IOException("cannot write the file " + target + ": it is a folder. Fix: name a file, e.g. "
                     + target.resolve("out" + extension(absolute)));
         }
-        try (OutputLock lock = OutputLock.acquire(absolute, FILE_PATIENCE)) {
-            deleteStaleTemporaries(absolute);
-            Path tmp = temporaryOf(absolute);
-            try {
-                writer.writeTo(tmp);
-                moveAtomically(tmp, absolute);
-            } catch (IOException | RuntimeException | Error e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
+        Files.createDirectories(absolute.getParent());
+        deleteStaleTemporaries(absolute);
+        Path tmp = temporaryOf(absolute);
+        try {
+            writer.writeTo(tmp);
+            moveAtomically(tmp, absolute);
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
     }
 
@@ -87,6 +85,7 @@ public final class AtomicFiles {
     public static void writeDirectory(OutputLock lock, PathWriter writer) throws IOException {
         Path absolute = lock.target();
         Path parent = absolute.getParent();
+        Files.createDirectories(parent);
         recoverInterruptedSwap(absolute);
         deleteStaleTemporaries(absolute);
         Path tmp = temporaryOf(absolute);
@@ -117,31 +116,38 @@ public final class AtomicFiles {
         }
     }
 
-    /** A fresh temporary name beside {@code target}: {@code .NAME.tmp-UUID}. */
+    /** A fresh temporary name beside {@code target}: {@code .NAME.tmp-PID-UUID}. */
     private static Path temporaryOf(Path target) {
-        return target.resolveSibling("." + target.getFileName() + TEMPORARY + UUID.randomUUID());
+        return target.resolveSibling("." + target.getFileName() + TEMPORARY + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID());
     }
 
-    /** Deletes the temporary files and folders of {@code target} that a killed writer left; call under its lock. */
+    /**
+     * Deletes the temporary files and folders of {@code target} whose writer is no longer running: what a killed
+     * writer left. A process id is only reused after its process ended, so a live writer's temporary is never taken.
+     */
     static void deleteStaleTemporaries(Path target) throws IOException {
         String prefix = "." + target.getFileName() + TEMPORARY;
         try (Stream<Path> siblings = Files.list(target.getParent())) {
-            for (Path stale : (Iterable<Path>) siblings.filter(p -> isTemporary(p, prefix))::iterator) {
+            for (Path stale : (Iterable<Path>) siblings.filter(p -> isStale(p, prefix))::iterator) {
                 deleteRecursively(stale);
             }
         }
     }
 
-    private static boolean isTemporary(Path path, String prefix) {
+    private static boolean isStale(Path path, String prefix) {
         String name = path.getFileName().toString();
         if (!name.startsWith(prefix)) {
             return false;
         }
+        String rest = name.substring(prefix.length());
+        int dash = rest.indexOf('-');
         try {
-            UUID.fromString(name.substring(prefix.length()));
-            return true;
+            long pid = Long.parseLong(rest.substring(0, Math.max(dash, 0)));
+            UUID.fromString(rest.substring(dash + 1));
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         } catch (IllegalArgumentException e) {
-            return false;
+            return false; // not a name this class makes: someone else's file
         }
     }
 

@@ -243,12 +243,32 @@ class ConverterTest {
     }
 
     @Test
+    void testsDeclaringTheSameModelInParallelConvertItOnceAndShareIt() throws Exception {
+        // KEEP_OR_REPLACE is what @QuantizedModel uses: the second waits for the first, then keeps its output
+        Path source = tiny();
+        Path out = dir.resolve("out");
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Callable<ConversionResult> convert = () -> Converter.convert(source, out,
+                    options(4, 32), Converter.Existing.KEEP_OR_REPLACE);
+            java.util.List<ConversionResult> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<ConversionResult> f : two.invokeAll(java.util.List.of(convert, convert))) {
+                results.add(f.get());
+            }
+            assertThat(results).extracting(ConversionResult::skipped).containsExactlyInAnyOrder(false, true);
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(listing(dir)).containsExactly("out", "tiny");
+    }
+
+    @Test
     void anUnwritableOutputIsReportedAndTheSourceUntouched() throws IOException {
         Path source = tiny();
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "a file where the output's parent should be");
         assertThatThrownBy(() -> Converter.convert(source, blocker.resolve("out"), options(4, 32), false))
-                .hasMessageContaining("cannot write " + blocker.resolve("out"))
-                .hasMessageContaining("Nothing was changed there. Fix: choose an output in a folder you can write to");
+                .hasMessageContaining("cannot write the converted model to " + blocker.resolve("out"))
+                .hasMessageContaining("Nothing was changed there. Fix: choose a writable --output");
         assertThat(blocker).hasContent("a file where the output's parent should be");
     }
 
