@@ -96,10 +96,10 @@ public final class AtomicFiles {
             deleteRecursively(tmp);
             throw e;
         }
-        Path backup = parent.resolve("." + absolute.getFileName() + ".old");
+        Path backup = backupOf(absolute);
         boolean hadOld = Files.exists(absolute);
         if (hadOld) {
-            deleteRecursively(backup);
+            discardBackup(absolute);
             moveAtomically(absolute, backup);
         }
         try {
@@ -112,8 +112,28 @@ public final class AtomicFiles {
             throw e;
         }
         if (hadOld) {
-            deleteRecursively(backup);
+            discardBackup(absolute);
         }
+    }
+
+    /**
+     * Deletes a backup so that it is never seen half deleted: renamed first to a temporary name of its target, which
+     * the next write removes if this one is killed meanwhile. A half-deleted {@code .NAME.old} would otherwise be
+     * restored as the output by {@link #recoverInterruptedSwap}.
+     */
+    private static void discardBackup(Path target) throws IOException {
+        Path backup = backupOf(target);
+        if (!Files.exists(backup, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path trash = temporaryOf(target);
+        moveAtomically(backup, trash);
+        deleteRecursively(trash);
+    }
+
+    /** Where {@link #writeDirectory} keeps the old output while it swaps in the new one: {@code .NAME.old}. */
+    private static Path backupOf(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".old");
     }
 
     /** A fresh temporary name beside {@code target}: {@code .NAME.tmp-PID-UUID}. */
@@ -159,10 +179,10 @@ public final class AtomicFiles {
 
     /** If a previous {@link #writeDirectory} died between its two renames, puts the old output back. */
     static void recoverInterruptedSwap(Path target) throws IOException {
-        Path backup = target.resolveSibling("." + target.getFileName() + ".old");
+        Path backup = backupOf(target);
         if (Files.exists(backup)) {
             if (Files.exists(target)) {
-                deleteRecursively(backup);
+                discardBackup(target);
             } else {
                 moveAtomically(backup, target);
             }

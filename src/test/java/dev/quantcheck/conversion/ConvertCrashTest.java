@@ -2,11 +2,13 @@ package dev.quantcheck.conversion;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantcheck.cli.QuantCheckCli;
+import dev.quantcheck.format.AtomicFiles;
 import dev.quantcheck.format.ContentHash;
 import dev.quantcheck.format.ModelDirectory;
 import dev.quantcheck.format.OutputLock;
 import dev.quantcheck.models.BuiltinModels;
 import dev.quantcheck.testing.ChildJvm;
+import dev.quantcheck.testing.KillTrials;
 import dev.quantcheck.testing.TinyBert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,34 +38,28 @@ class ConvertCrashTest {
 
     @Test
     void aConversionKilledAnywhereLeavesTheOldOrTheNewOutputAndNothingThatLasts() throws Exception {
-        // GIVEN a source big enough that writing takes a while (13 MB of float32), and its 8-bit conversion as the
+        // GIVEN a source big enough that writing takes a while (7 MB of float32), and its 8-bit conversion as the
         // old output; every trial converts it to 4 bits into the same output and is killed at a random moment
-        Path source = TinyBert.builder().layers(4).hidden(256).intermediate(1024).heads(4)
+        Path source = TinyBert.builder().layers(2).hidden(256).intermediate(1024).heads(4)
                 .write(dir.resolve("source"));
         Path outputs = Files.createDirectories(dir.resolve("outputs"));
         Path out = outputs.resolve("out");
-        Converter.convert(source, out, ConversionOptions.defaults().withBits(8).withGroupSize(32), true);
-        String oldWeights = weightsHash(out);
+        Path old = Converter.convert(source, dir.resolve("old"), ConversionOptions.defaults().withBits(8)
+                .withGroupSize(32), true).output();
+        String oldWeights = weightsHash(old);
         String newWeights = weightsHash(convertedTo4Bits(source, dir.resolve("expected")));
         ChildJvm convert = ChildJvm.of(QuantCheckCli.class);
         String[] args = {"convert", "--source", source.toString(), "--output", out.toString(), "--bits", "4",
                 "--group-size", "32", "--no-skip"};
+        KillTrials trials = new KillTrials(convert, out, args).calibrate();
 
-        // the write phase: from the first temporary folder to the exit, measured on an uninterrupted run
-        long writeNanos = writePhase(convert.start(args), outputs);
-        SplittableRandom random = new SplittableRandom(20261202);
         List<String> states = new ArrayList<>();
-        int killedWhileWriting = 0;
         for (int trial = 0; trial < TRIALS; trial++) {
-            if (trial % 5 == 4) {
-                dev.quantcheck.format.AtomicFiles.deleteRecursively(out); // some trials start with no output at all
+            AtomicFiles.deleteRecursively(out);
+            if (trial % 5 != 4) { // some trials start with no output at all
+                copyTree(old, out);
             }
-            Process child = convert.start(args);
-            boolean writing = awaitTemporary(child, outputs);
-            Thread.sleep(random.nextLong(writeNanos * 11 / 10 / 1_000_000 + 1));
-            killedWhileWriting += writing && child.isAlive() ? 1 : 0;
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            trials.killOnce();
 
             String state = !Files.exists(out) ? "absent"
                     : weightsHash(out).equals(oldWeights) ? "old"
@@ -76,21 +71,22 @@ class ConvertCrashTest {
                     assertThat(complete.conversionMetadata()).isPresent();
                 }
             }
-            // a killed writer can leave its own temporary and a swap backup; never more than one
-            // temporary, because each write deletes those of the writers before it
-            List<String> leftovers = listing(outputs).stream().filter(n -> !n.equals("out")).toList();
-            assertThat(leftovers).as("trial %d", trial)
+            // a killed writer can leave its own temporary and a swap backup; never more than one temporary,
+            // because each write deletes those of the dead writers before it
+            assertThat(trials.listing(n -> !n.equals("out"))).as("trial %d", trial)
                     .allMatch(n -> n.matches("\\.out\\.tmp-\\d+-[0-9a-f-]{36}|\\.out\\.old"));
-            assertThat(leftovers.stream().filter(n -> n.startsWith(".out.tmp-"))).as("trial %d", trial).hasSizeLessThan(2);
+            assertThat(trials.temporaries()).as("trial %d", trial).hasSizeLessThan(2);
         }
 
-        System.out.printf("%d kills: %d while writing; outputs found %s%n", TRIALS, killedWhileWriting, states);
+        System.out.printf("%d kills of convert: %d while writing; outputs found %s%n", TRIALS,
+                trials.killedWhileWriting(), states);
         // THEN the kills landed all over the write, and one more conversion leaves the new output alone
-        assertThat(killedWhileWriting).as("kills during the write (states %s)", states).isGreaterThanOrEqualTo(TRIALS / 2);
-        assertThat(states).contains("new");
+        assertThat(trials.killedWhileWriting()).as("kills during the write (states %s)", states)
+                .isGreaterThanOrEqualTo(TRIALS / 2);
+        assertThat(states).contains("old", "new");
         ChildJvm.Result last = convert.run(args);
         assertThat(last.exitCode()).as(last.output()).isZero();
-        assertThat(listing(outputs)).containsExactly("out");
+        assertThat(trials.listing(n -> true)).containsExactly("out");
         assertThat(weightsHash(out)).isEqualTo(newWeights);
     }
 
@@ -122,6 +118,14 @@ class ConvertCrashTest {
         assertThat(listing(dir)).containsExactly("out");
     }
 
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
     private static Path convertedTo4Bits(Path source, Path target) throws IOException {
         Converter.convert(source, target, ConversionOptions.defaults().withBits(4).withGroupSize(32), true);
         return target;
@@ -131,27 +135,6 @@ class ConvertCrashTest {
     private static String weightsHash(Path model) throws IOException {
         return ContentHash.ofFile(model.resolve("model.safetensors")) + "|"
                 + JSON.readTree(model.resolve("config.json").toFile());
-    }
-
-    /** Nanoseconds from the first temporary folder to the exit of an uninterrupted child. */
-    private static long writePhase(Process child, Path outputs) throws Exception {
-        awaitTemporary(child, outputs);
-        long start = System.nanoTime();
-        assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(child.exitValue()).as(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .isZero();
-        return System.nanoTime() - start;
-    }
-
-    /** Waits until the child has started writing (a temporary folder exists); false when it ended first. */
-    private static boolean awaitTemporary(Process child, Path outputs) throws Exception {
-        while (child.isAlive()) {
-            if (listing(outputs).stream().anyMatch(n -> n.startsWith(".out.tmp-"))) {
-                return true;
-            }
-            Thread.sleep(1);
-        }
-        return false;
     }
 
     private static List<String> listing(Path folder) throws IOException {
