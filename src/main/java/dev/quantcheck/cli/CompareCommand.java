@@ -59,6 +59,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (output != null) {
+            AtomicFiles.requireFileTarget(output);
+        }
         TextCorpus texts = corpus.load(maxPairs);
         EmbeddingComparison comparison;
         Truncation truncation;

@@ -62,6 +62,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (!json && !name.endsWith(".npy")) {
             throw new ParameterException(spec.commandLine(), "--output must end in .npy or .json, not " + name);
         }
+        AtomicFiles.requireFileTarget(output);
         List<String> lines = Corpora.texts(texts);
         EncoderOptions options = EncoderOptions.defaults();
         if (threads != null) {

@@ -6,6 +6,12 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 /** The {@code quantcheck} command line: one subcommand per job. */
 @Command(name = "quantcheck",
@@ -68,15 +74,30 @@ public final class QuantCheckCli implements Runnable {
     }
 
     /** Expected failures (bad files, bad input) print their message alone; anything else keeps its stack trace. */
-    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    private static int handle(Exception thrown, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        Exception e = thrown instanceof UncheckedIOException u ? u.getCause() : thrown;
+        if (e instanceof FileSystemException f) {
+            err.println("quantcheck " + cli.getCommandName() + ": " + describe(f));
+        } else if (e instanceof IOException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
             err.println("quantcheck " + cli.getCommandName() + ": " + e.getMessage());
         } else {
             e.printStackTrace(err);
         }
         err.flush();
         return 1;
+    }
+
+    /** The JDK's file errors carry only the path: say what went wrong and what to do. */
+    private static String describe(FileSystemException e) {
+        String problem = e instanceof NoSuchFileException ? "no such file or folder"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NotDirectoryException ? "not a folder"
+                : e instanceof FileAlreadyExistsException ? "already exists"
+                : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return e.getFile() + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile()) + ": " + problem
+                + ". Fix: check the path and its permissions";
     }
 
     @Override

@@ -100,6 +100,7 @@ public final class Converter {
 
     private static ConversionResult convertLocked(Path source, Path output, OutputLock lock,
                                                   ConversionOptions options, Existing existing) throws IOException {
+        AtomicFiles.requireReplaceable(output, ModelDirectory.CONVERSION_METADATA);
         String sourceHash = ContentHash.ofDirectory(source);
         if (existing != Existing.REPLACE && Files.exists(output.resolve(ModelDirectory.CONVERSION_METADATA))) {
             ConversionResult kept = existingOutput(output, options, sourceHash, existing == Existing.KEEP_OR_FAIL);

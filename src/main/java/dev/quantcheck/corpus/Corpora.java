@@ -108,6 +108,9 @@ public final class Corpora {
             double score;
             try {
                 score = Double.parseDouble(f[4]);
+                if (!Double.isFinite(score)) {
+                    throw new NumberFormatException("not finite");
+                }
             } catch (NumberFormatException e) {
                 throw new IOException(file + " line " + row + ": the score (column 5) is '" + f[4] + "', not a number. "
                         + "Fix: an STS Benchmark TSV has genre, source, year, id, score, sentence 1, sentence 2", e);

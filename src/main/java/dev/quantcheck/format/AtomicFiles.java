@@ -42,10 +42,7 @@ public final class AtomicFiles {
      */
     public static void write(Path target, PathWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        if (Files.isDirectory(absolute)) {
-            throw new IOException("cannot write the file " + target + ": it is a folder. Fix: name a file, e.g. "
-                    + target.resolve("out" + extension(absolute)));
-        }
+        requireFileTarget(target);
         Files.createDirectories(absolute.getParent());
         deleteStaleTemporaries(absolute);
         Path tmp = temporaryOf(absolute);
@@ -55,6 +52,44 @@ public final class AtomicFiles {
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to go on when {@code target} exists and is not an earlier output of the same kind, recognised by its
+     * {@code marker} file: replacing a folder deletes what was in it, and a mistyped output path must not cost a user
+     * their files. An empty folder may be replaced.
+     *
+     * @throws IOException naming the target, what is there and the fix
+     */
+    public static void requireReplaceable(Path target, String marker) throws IOException {
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new IOException(target + " is a file, not an output folder; writing there would delete it. Nothing "
+                    + "was changed. Fix: choose a new or empty folder for the output");
+        }
+        boolean empty;
+        try (Stream<Path> entries = Files.list(target)) {
+            empty = entries.findAny().isEmpty();
+        }
+        if (!empty && !Files.exists(target.resolve(marker))) {
+            throw new IOException(target + " holds files but no " + marker + ", so it is not an output of quantcheck; "
+                    + "writing there would delete what is in it. Nothing was changed. Fix: choose a new or empty "
+                    + "folder for the output, or delete " + target + " yourself first");
+        }
+    }
+
+    /**
+     * Refuses a file target that is a folder, before any work is done for it.
+     *
+     * @throws IOException naming the target and the fix
+     */
+    public static void requireFileTarget(Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write the file " + target + ": it is a folder. Fix: name a file, e.g. "
+                    + target.resolve("out" + extension(target)));
         }
     }
 

@@ -256,7 +256,7 @@ public final class ModelDirectory implements AutoCloseable {
 
     private void requireTensor(String name, long... shape) throws ModelDirectoryException {
         String full = prefix + name;
-        Path file = path.resolve("model.safetensors");
+        Path file = weights.pathOf(full);
         String fix = "use the complete, unmodified weights of the " + config.architecture().modelType()
                 + " model this config.json belongs to";
         if (!weights.contains(full)) {
@@ -291,7 +291,7 @@ public final class ModelDirectory implements AutoCloseable {
             return;
         }
         NonFiniteValues first = bad.get(0);
-        throw new ModelDirectoryException(path.resolve("model.safetensors"), "the tensor '" + first.tensor()
+        throw new ModelDirectoryException(weights.pathOf(first.tensor()), "the tensor '" + first.tensor()
                 + "' holds " + first.firstValue() + " at " + first.firstIndex() + " (" + first.nanCount() + " NaN, "
                 + first.infCount() + " Inf in it" + (bad.size() == 1 ? ")" : "; " + bad.size()
                 + " tensors hold non-finite values)") + "; the embeddings would come out NaN", fix);

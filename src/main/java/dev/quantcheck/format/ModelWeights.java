@@ -188,7 +188,12 @@ public final class ModelWeights implements AutoCloseable {
         return file;
     }
 
-    /** Every tensor's entry, by name. */
+    /** The file that holds tensor {@code name}: {@code model.safetensors} or one of its shards. */
+    public Path pathOf(String name) {
+        SafetensorsFile file = byName.get(name);
+        return file == null ? directory.resolve("model.safetensors") : file.path();
+    }
+
     /** The NaN and Inf values of every float tensor, one entry per tensor that has any; empty when all are finite. */
     public List<NonFiniteValues> nonFinite() {
         List<NonFiniteValues> found = new ArrayList<>();
@@ -201,6 +206,7 @@ public final class ModelWeights implements AutoCloseable {
         return found;
     }
 
+    /** Every tensor's entry, by name. */
     public Map<String, TensorInfo> infos() {
         Map<String, TensorInfo> out = new LinkedHashMap<>();
         byName.keySet().forEach(n -> out.put(n, info(n)));

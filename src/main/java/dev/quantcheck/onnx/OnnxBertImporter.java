@@ -135,6 +135,7 @@ public final class OnnxBertImporter {
         for (BertGraph.Weight w : bert.weights()) {
             weights.add(w.name(), DType.F32, w.shape(), w.bytes());
         }
+        AtomicFiles.requireReplaceable(outputDir, "import_metadata.json");
         AtomicFiles.writeDirectory(outputDir, dir -> {
             weights.write(dir.resolve("model.safetensors"));
             writeJson(dir.resolve("config.json"), configJson(config, tokenizer));

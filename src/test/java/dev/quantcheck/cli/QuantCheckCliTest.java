@@ -70,6 +70,16 @@ class QuantCheckCliTest {
     }
 
     @Test
+    void aMissingFileIsNamedWithWhatWentWrong(@TempDir Path dir) {
+        Path missing = dir.resolve("model.onnx");
+        CliRun run = CliRun.of("import-onnx", "--onnx", missing.toString(), "--tokenizer", missing.toString(),
+                "--output", dir.resolve("out").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("quantcheck import-onnx: " + missing + ": no such file or folder. Fix: check "
+                + "the path and its permissions" + System.lineSeparator());
+    }
+
+    @Test
     void runningOutOfHeapGivesAdviceNotAStackTrace(@TempDir Path dir) throws Exception {
         Path texts = Files.writeString(dir.resolve("texts.txt"), "a man is playing a guitar\n");
         ChildJvm.Result run = ChildJvm.of(QuantCheckCli.class).jvmArgs("-Xmx32m")

@@ -208,6 +208,28 @@ class ConverterTest {
     }
 
     @Test
+    void anOutputThatHoldsSomethingElseIsNeverReplaced() throws IOException {
+        // a mistyped --output: a folder of the user's, or a file; an empty folder is fine
+        Path source = tiny();
+        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "mine");
+        Path file = Files.writeString(dir.resolve("report.pdf"), "mine too");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThatThrownBy(() -> Converter.convert(source, notes, options(4, 32), true))
+                .hasMessage(notes + " holds files but no conversion_metadata.json, so it is not an output of "
+                        + "quantcheck; writing there would delete what is in it. Nothing was changed. Fix: choose a "
+                        + "new or empty folder for the output, or delete " + notes + " yourself first");
+        assertThatThrownBy(() -> Converter.convert(source, file, options(4, 32), true))
+                .hasMessageContaining(file + " is a file, not an output folder; writing there would delete it.");
+        Converter.convert(source, empty, options(4, 32), true);
+
+        assertThat(notes.resolve("todo.txt")).hasContent("mine");
+        assertThat(file).hasContent("mine too");
+        assertThat(empty.resolve("conversion_metadata.json")).exists();
+    }
+
+    @Test
     void aSymbolicLinkToTheSourceIsTheSourceToo() throws IOException {
         Path source = tiny();
         Path link = Files.createSymbolicLink(dir.resolve("link"), source);
