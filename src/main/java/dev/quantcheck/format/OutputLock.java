@@ -59,28 +59,29 @@ public final class OutputLock implements AutoCloseable {
      * @throws IOException         naming the target when its folder cannot be written
      */
     public static OutputLock acquire(Path target, Duration patience) throws IOException {
-        Path absolute = realPathOfPossiblyMissing(target);
+        Path real = realPathOfPossiblyMissing(target);
         Instant deadline = Instant.now().plus(patience);
-        Semaphore local = IN_THIS_JVM.computeIfAbsent(absolute, k -> new Semaphore(1));
+        Semaphore local = IN_THIS_JVM.computeIfAbsent(real, k -> new Semaphore(1));
         try {
             if (!local.tryAcquire(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
                     TimeUnit.MILLISECONDS)) {
-                throw new OutputBusyException(absolute, "another thread of this process");
+                throw new OutputBusyException(target, "another thread of this process");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the lock of " + absolute);
+            throw new InterruptedIOException("interrupted while waiting for the lock of " + target);
         }
         try {
-            return lockFile(absolute, local, deadline);
+            return lockFile(target, real, local, deadline);
         } catch (IOException | RuntimeException | Error e) {
             local.release();
             throw e;
         }
     }
 
-    private static OutputLock lockFile(Path target, Semaphore local, Instant deadline) throws IOException {
-        Path file = lockFileOf(target);
+    /** Locks the file of {@code real}; messages name {@code target} as the user wrote it. */
+    private static OutputLock lockFile(Path target, Path real, Semaphore local, Instant deadline) throws IOException {
+        Path file = lockFileOf(real);
         FileChannel channel;
         try {
             Files.createDirectories(file.getParent());
@@ -102,7 +103,7 @@ public final class OutputLock implements AutoCloseable {
                     .getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(who), 0);
-            return new OutputLock(target, local, channel, lock);
+            return new OutputLock(real, local, channel, lock);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
@@ -130,7 +131,7 @@ public final class OutputLock implements AutoCloseable {
         return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
     }
 
-    /** The output this lock guards. */
+    /** The output this lock guards, as a real path. */
     public Path target() {
         return target;
     }

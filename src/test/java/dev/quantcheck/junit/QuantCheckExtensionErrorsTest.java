@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -177,5 +178,44 @@ class QuantCheckExtensionErrorsTest {
                 .selectors(selectClass(ParallelA.class), selectClass(ParallelB.class))
                 .execute().testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- a model with NaN weights
+
+    /** Where the NaN model is written: annotations need a constant path. */
+    private static final String NAN_MODEL = "target/test-models/nan-q4";
+    private static final String NAN_SOURCE = "target/test-models/nan-source";
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class LoadsNanModel {
+        @Test
+        void test(@QuantizedModel(path = NAN_MODEL) ModelUnderTest broken) {
+        }
+    }
+
+    @ExtendWith(QuantCheckExtension.class)
+    static class MeasuresNanModel {
+        @Test
+        void test(@QuantizedModel(path = NAN_MODEL, allowNonFinite = true) ModelUnderTest broken,
+                  @ReferenceEmbeddings(source = NAN_SOURCE, texts = {"a man is playing a guitar", "the dog is eating"})
+                  Embeddings reference) {
+            dev.quantcheck.assertions.QuantCheckAssertions.assertThat(reference.compareWith(broken.encoder()))
+                    .hasNoNaNOrInf();
+        }
+    }
+
+    @Test
+    void aNanModelFailsToLoadUnlessTheTestMeasuresItAndThenTheNanGateFails() throws IOException {
+        Path source = dev.quantcheck.testing.TinyBert.builder().write(Path.of(NAN_SOURCE));
+        dev.quantcheck.conversion.Converter.convert(source, Path.of(NAN_MODEL), dev.quantcheck.conversion
+                .ConversionOptions.defaults().withBits(4).withGroupSize(32), true);
+        dev.quantcheck.testing.WeightEdits.set(Path.of(NAN_MODEL), "encoder.layer.1.intermediate.dense.scales", 2,
+                Float.NaN);
+
+        run(LoadsNanModel.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "the tensor 'encoder.layer.1.intermediate.dense.scales' holds NaN at [1, 0]")
+                && m.contains("@QuantizedModel(allowNonFinite = true)"))));
+        run(MeasuresNanModel.class).assertThatEvents().haveExactly(1, finishedWithFailure(message(m -> m.contains(
+                "NaN"))));
     }
 }
