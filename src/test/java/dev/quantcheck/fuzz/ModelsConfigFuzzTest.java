@@ -24,8 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(10)
 class ModelsConfigFuzzTest {
-    /** SnakeYAML's events and Jackson's records, and the file read again as lines to find a bad key's line. */
-    private static final AllocationBound BOUND = new AllocationBound(1024 * 1024, 64);
+    /**
+     * SnakeYAML's tokens and events, Jackson's records, and the file read again as lines to find a bad key's line.
+     * The most per byte is a flow list of empty entries ({@code [{},{},...]}): a ModelEntry with its maps and
+     * Jackson's buffers for every three bytes, about 360 bytes per input byte (measured).
+     */
+    private static final AllocationBound BOUND = new AllocationBound(1024 * 1024, 512);
 
     @TempDir
     static Path dir;
