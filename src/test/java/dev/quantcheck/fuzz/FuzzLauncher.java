@@ -33,10 +33,6 @@ public final class FuzzLauncher {
                 .configurationParameter("jazzer.internal.arg.0", "fuzz")
                 .configurationParameter("jazzer.internal.arg.1", "-max_total_time=" + Integer.parseInt(args[1]))
                 .configurationParameter("jazzer.internal.arg.2", "-print_final_stats=1")
-                // coverage of the JSON and YAML parsers too, not only of ours (Jazzer's default is the classes
-                // in directories of the classpath), so that the fuzzer learns their grammar
-                .configurationParameter("jazzer.instrumentation_includes",
-                        "dev.quantcheck.**:com.fasterxml.jackson.**:org.yaml.snakeyaml.**")
                 // Jazzer turns each test's @Timeout into its per-input timeout; JUnit's own would apply it to the
                 // whole fuzzing run (jazzer issue 930)
                 .configurationParameter("junit.jupiter.execution.timeout.mode", "disabled")

@@ -48,9 +48,12 @@ class SafetensorsFuzzTest {
     static Path dir;
 
     private static Path sharded;
+    /** Opened files map their tensors: a new file for each input (see FreshFiles). */
+    private static FreshFiles inputs;
 
     @BeforeAll
     static void writeShards() throws IOException {
+        inputs = new FreshFiles(Files.createDirectories(dir.resolve("inputs")), "model.safetensors");
         sharded = Files.createDirectories(dir.resolve("sharded"));
         Files.write(sharded.resolve(FIRST_SHARD), safetensors(new SafetensorsWriter()
                 .addFloats("embeddings.word_embeddings.weight", DType.F32, new long[] {2, 2}, new float[] {1, 2, 3, 4})));
@@ -62,7 +65,7 @@ class SafetensorsFuzzTest {
 
     @FuzzTest
     void safetensorsFile(byte[] input) throws Exception {
-        Path file = Files.write(dir.resolve("model.safetensors"), input);
+        Path file = inputs.write(input);
         ParserContract.failsOnlyWith(SafetensorsFormatException.class, FILE_BOUND)
                 .check(file.getFileName().toString(), input.length, () -> openAndReadBack(file));
     }

@@ -1,9 +1,11 @@
 package dev.quantcheck.onnx;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.quantcheck.fuzz.FreshFiles;
 import dev.quantcheck.fuzz.ParserContract;
 import dev.quantcheck.fuzz.ParserContract.AllocationBound;
 import dev.quantcheck.fuzz.ValidSeeds;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +36,17 @@ class OnnxModelReaderFuzzTest {
     @TempDir
     static Path dir;
 
+    /** The reader maps the file: a new file for each input (see FreshFiles). */
+    private static FreshFiles inputs;
+
+    @BeforeAll
+    static void createInputs() throws IOException {
+        inputs = new FreshFiles(Files.createDirectories(dir.resolve("inputs")), "model.onnx");
+    }
+
     @FuzzTest
     void onnxModel(byte[] input) throws Exception {
-        Path file = Files.write(dir.resolve("model.onnx"), input);
+        Path file = inputs.write(input);
         ParserContract.failsOnlyWith(OnnxFormatException.class, BOUND)
                 .check(file.getFileName().toString(), input.length, () -> readAndCheckTensors(file));
     }
