@@ -151,6 +151,10 @@ public final class ModelsConfig {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < models.size(); i++) {
             ModelEntry m = models.get(i);
+            if (m == null) {
+                throw new ModelsConfigException(file + ": models[" + i + "] is empty. Fix: write its keys (name, "
+                        + "source, bits...) under its dash, or remove the dash");
+            }
             String where = file + ": models[" + i + "]" + (m.name() == null ? "" : " ('" + m.name() + "')");
             if (m.name() == null || m.name().isBlank()) {
                 throw new ModelsConfigException(where + " has no name. Fix: add name: <model name>");

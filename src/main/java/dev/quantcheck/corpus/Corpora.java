@@ -74,8 +74,16 @@ public final class Corpora {
         return texts;
     }
 
-    /** The texts in column {@code column} (0-based) of a tab-separated file; rows without it are skipped. */
+    /**
+     * The texts in column {@code column} (0-based) of a tab-separated file; rows without it are skipped.
+     *
+     * @throws IllegalArgumentException when {@code column} is negative
+     */
     public static TextCorpus tsvColumn(Path file, int column) throws IOException {
+        if (column < 0) {
+            throw new IllegalArgumentException(file + ": column " + column + " does not exist. Fix: number the "
+                    + "columns from 0");
+        }
         List<String> texts = new ArrayList<>();
         for (String line : readLines(file)) {
             String[] fields = line.split("\t");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,14 +96,23 @@ public final class ModelWeights implements AutoCloseable {
         weightMap.forEach(v -> shardNames.add(v.asText()));
         List<Path> paths = new ArrayList<>();
         for (String shard : shardNames) {
-            Path p = directory.resolve(shard).normalize();
-            if (!p.startsWith(directory.normalize()) || !Files.isRegularFile(p)) {
+            Path p = resolveShard(directory, shard);
+            if (p == null || !p.startsWith(directory.normalize()) || !Files.isRegularFile(p)) {
                 throw new ModelDirectoryException(index, "the weight_map names '" + shard
                         + "', which is not a file in " + directory, "restore the missing shard or fix the index");
             }
             paths.add(p);
         }
         return paths;
+    }
+
+    /** The shard's path, or null when its name cannot name a file at all (a NUL character). */
+    private static Path resolveShard(Path directory, String shard) {
+        try {
+            return directory.resolve(shard).normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     private static JsonNode readIndex(Path index) throws IOException {

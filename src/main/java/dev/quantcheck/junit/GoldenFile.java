@@ -78,15 +78,36 @@ final class GoldenFile {
                     + UPDATE_PROPERTY + "=true and review the change");
         }
         JsonNode rows = root.path("embeddings");
+        if (!rows.isArray() || rows.size() != texts.size()) {
+            throw new GoldenConfigurationException("the golden " + file + " has " + describe(rows)
+                    + " under \"embeddings\" for " + texts.size() + " texts; recreate it with -D" + UPDATE_PROPERTY
+                    + "=true");
+        }
         float[][] vectors = new float[rows.size()][];
         for (int i = 0; i < vectors.length; i++) {
             JsonNode row = rows.get(i);
+            if (!row.isArray() || row.size() != rows.get(0).size()) {
+                throw new GoldenConfigurationException("the golden " + file + " has " + describe(row)
+                        + " at embeddings[" + i + "], where embeddings[0] has " + describe(rows.get(0))
+                        + "; every embedding is an array of the same width. Recreate it with -D" + UPDATE_PROPERTY
+                        + "=true");
+            }
             vectors[i] = new float[row.size()];
             for (int j = 0; j < row.size(); j++) {
+                if (!row.get(j).isNumber()) {
+                    throw new GoldenConfigurationException("the golden " + file + " has " + row.get(j)
+                            + " at embeddings[" + i + "][" + j + "], not a number; recreate it with -D"
+                            + UPDATE_PROPERTY + "=true");
+                }
                 vectors[i][j] = (float) row.get(j).asDouble();
             }
         }
         return new Embeddings(texts, vectors, file.toString());
+    }
+
+    private static String describe(JsonNode node) {
+        return node.isArray() ? "an array of " + node.size() : node.isMissingNode() ? "nothing" : "a JSON "
+                + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static void compare(List<String> out, String what, String recorded, String expected) {

@@ -252,7 +252,8 @@ public final class OnnxModelReader {
         }
         int itemSize = OnnxTensor.itemSize(dataType);
         ByteBuffer data = raw != null ? raw : encode(values, itemSize < 0 ? valuesWidth : itemSize);
-        if (itemSize > 0 && (raw != null || values.size() > 0)) {
+        // a tensor with no data field at all holds nothing either: only an empty tensor may leave them out
+        if (itemSize > 0) {
             long expected = multiply(in, start, label, numel, itemSize);
             if (data.remaining() != expected) {
                 throw in.error(start, label + " is " + OnnxTensor.typeName(dataType) + " " + Arrays.toString(shape)
