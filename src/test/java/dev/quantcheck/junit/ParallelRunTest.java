@@ -76,7 +76,7 @@ class ParallelRunTest {
         @QuantizedModel(model = "all-minilm-l6-v2", bits = 4)
         ModelUnderTest q4;
 
-        @ReferenceEmbeddings(model = "all-minilm-l6-v2", limit = 40)
+        @ReferenceEmbeddings(model = "all-minilm-l6-v2", limit = 12)
         Embeddings reference;
 
         @Test
