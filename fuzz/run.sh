@@ -66,6 +66,10 @@ fuzz_one() {
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   printf '%-62s %s  %9s execs in %3d s  (%s)\n' "$target" "$([[ $rc == 0 ]] && echo ok || echo FAILED)" \
       "${runs:-?}" "$((SECONDS - start))" "$log"
+  if (( rc != 0 )); then
+    # CI's clone is deleted after the run: print the input (base64) and the failure here
+    { grep -E '^(Base64:|artifact_prefix=)' "$log" || true; sed -n '/^Failures (/,/^$/p' "$log" | head -12; } >&2
+  fi
   return "$rc"
 }
 
