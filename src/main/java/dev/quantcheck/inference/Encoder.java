@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A BERT or DistilBERT encoder running in Java straight from a model folder: fp32, fp16 or bf16 weights, or MLX's
@@ -178,7 +179,7 @@ public final class Encoder implements AutoCloseable {
         return out;
     }
 
-    private float[][] requireFinite(float[][] embeddings, java.util.function.IntFunction<String> describe) {
+    private float[][] requireFinite(float[][] embeddings, IntFunction<String> describe) {
         if (!options.allowNonFinite()) {
             NonFiniteEmbeddingsException.check(model.path(), embeddings, describe);
         }

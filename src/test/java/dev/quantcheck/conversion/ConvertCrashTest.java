@@ -48,7 +48,7 @@ class ConvertCrashTest {
                 .withGroupSize(32), true).output();
         String oldWeights = weightsHash(old);
         String newWeights = weightsHash(convertedTo4Bits(source, dir.resolve("expected")));
-        ChildJvm convert = ChildJvm.of(QuantCheckCli.class);
+        ChildJvm convert = ChildJvm.of(QuantCheckCli.class).jvmArgs(ChildJvm.QUICK_START);
         String[] args = {"convert", "--source", source.toString(), "--output", out.toString(), "--bits", "4",
                 "--group-size", "32", "--no-skip"};
         KillTrials trials = new KillTrials(convert, out, args).calibrate();

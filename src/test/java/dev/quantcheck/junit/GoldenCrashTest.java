@@ -23,7 +23,7 @@ class GoldenCrashTest {
     @Test
     void aGoldenUpdateKilledAnywhereLeavesTheOldOrTheNewGoldenWhole() throws Exception {
         Path golden = dir.resolve("golden.json");
-        ChildJvm update = ChildJvm.of(GoldenUpdateChild.class);
+        ChildJvm update = ChildJvm.of(GoldenUpdateChild.class).jvmArgs(ChildJvm.QUICK_START);
         assertThat(update.run(golden.toString(), "1").exitCode()).isZero();
         float[] oldFirst = read(golden).vectors()[0];
         Path old = Files.copy(golden, dir.resolve("old.json"));

@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class ChildJvm {
+    /**
+     * Flags for a short-lived child, started many times: C1 only and the serial collector start a JVM in about half
+     * the CPU, and the work of a crash trial is too short for C2 to pay off.
+     */
+    public static final String[] QUICK_START = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
+
     private final String mainClass;
     private final List<String> jvmArgs = new ArrayList<>();
 
