@@ -1,5 +1,7 @@
 package dev.quantcheck.inference;
 
+import dev.quantcheck.format.NonFiniteValues;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,19 +36,11 @@ public final class NonFiniteEmbeddingsException extends IllegalStateException {
         List<Integer> bad = new ArrayList<>();
         List<String> named = new ArrayList<>();
         for (int i = 0; i < embeddings.length; i++) {
-            int nan = 0;
-            int inf = 0;
-            for (float v : embeddings[i]) {
-                if (Float.isNaN(v)) {
-                    nan++;
-                } else if (Float.isInfinite(v)) {
-                    inf++;
-                }
-            }
-            if (nan + inf > 0) {
+            NonFiniteValues row = NonFiniteValues.scan("text " + i, embeddings[i], new long[] {embeddings[i].length});
+            if (row != null) {
                 bad.add(i);
                 if (named.size() < NAMED) {
-                    named.add(describe.apply(i) + " (" + nan + " NaN, " + inf + " Inf)");
+                    named.add(describe.apply(i) + " (" + row.nanCount() + " NaN, " + row.infCount() + " Inf)");
                 }
             }
         }

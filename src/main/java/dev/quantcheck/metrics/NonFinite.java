@@ -1,5 +1,7 @@
 package dev.quantcheck.metrics;
 
+import dev.quantcheck.format.NonFiniteValues;
+
 import java.util.Optional;
 
 /**
@@ -20,20 +22,14 @@ public record NonFinite(long nanCount, long infCount, Optional<Location> first) 
         long inf = 0;
         Location first = null;
         for (int r = 0; r < matrix.length; r++) {
-            float[] row = matrix[r];
-            for (int c = 0; c < row.length; c++) {
-                float v = row[c];
-                if (Float.isFinite(v)) {
-                    continue;
-                }
-                if (Float.isNaN(v)) {
-                    nan++;
-                } else {
-                    inf++;
-                }
-                if (first == null) {
-                    first = new Location(r, c, v);
-                }
+            NonFiniteValues row = NonFiniteValues.scan("text " + r, matrix[r], new long[] {matrix[r].length});
+            if (row == null) {
+                continue;
+            }
+            nan += row.nanCount();
+            inf += row.infCount();
+            if (first == null) {
+                first = new Location(r, Math.toIntExact(row.firstIndex().get(0)), row.firstValue());
             }
         }
         return new NonFinite(nan, inf, Optional.ofNullable(first));
